@@ -1,0 +1,57 @@
+# kvm-exitstat: VM exit counts per reason, read from inside the guest.
+# `make demo` and `make check` are the two commands a newcomer needs.
+
+KVER ?= 6.1
+export KVER
+
+# Debian packages: building the kernel and the tests, then running the lab.
+DEPS_BUILD := gcc make bc bison flex libelf-dev libssl-dev cpio \
+	linux-source-$(KVER) libcmocka-dev python3-ply python3-git
+DEPS_LAB := busybox-static qemu-system-x86 bochs bochsbios vgabios bochs-term \
+	isolinux syslinux-common xorriso cpuid
+
+BUILD := build
+TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+CORE_SRC := kernel/exitstat_core.c kernel/exitstat_core.h \
+	include/uapi/asm/kvm_exitstat.h tests/unit/kshim.h
+
+.PHONY: help demo check deps kernel unit checkpatch lab clean
+
+help:
+	@echo "make demo        build the patched kernel, boot the lab, show the exit table"
+	@echo "make check       all tests: unit, kernel build, checkpatch, lab scenarios"
+	@echo "make kernel      only build the patched lab kernel (KVER=$(KVER))"
+	@echo "make unit        only the unit tests (ASan/UBSan)"
+	@echo "make checkpatch  only checkpatch --strict on the kernel side"
+	@echo "make lab         only the lab scenarios on both emulated vendors"
+
+deps:
+	@lab/deps.sh $(DEPS_BUILD) $(DEPS_LAB)
+
+demo: deps
+	@lab/demo.sh
+
+check: deps
+	@tests/run.sh
+
+kernel: deps
+	@lab/build-kernel.sh
+
+$(BUILD)/test_core: tests/unit/test_core.c $(CORE_SRC)
+	@mkdir -p $(BUILD)
+	$(CC) $(TEST_CFLAGS) -include tests/unit/kshim.h -Iinclude/uapi -Ikernel \
+		tests/unit/test_core.c kernel/exitstat_core.c -lcmocka -o $@
+
+unit: $(BUILD)/test_core
+	$(BUILD)/test_core
+
+checkpatch: kernel
+	@lab/checkpatch.sh
+
+lab: kernel
+	@lab/run-scenarios.sh amd
+	@lab/run-scenarios.sh intel
+
+clean:
+	rm -rf $(BUILD)

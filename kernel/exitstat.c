@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-exitstat: the kvm.ko side of the counters - module parameters, vCPU
+ * counter blocks, and the CPUID query that sums them.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm_host.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include "exitstat.h"
+
+/* Spelled out: checkpatch does not see the export after DEFINE_STATIC_KEY_TRUE. */
+struct static_key_true kvm_exitstat_counting = STATIC_KEY_TRUE_INIT;
+EXPORT_SYMBOL_GPL(kvm_exitstat_counting);
+
+static int enable_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int r = kstrtobool(val, &on);
+
+	if (r)
+		return r;
+	if (on)
+		static_branch_enable(&kvm_exitstat_counting);
+	else
+		static_branch_disable(&kvm_exitstat_counting);
+	return 0;
+}
+
+static int enable_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n",
+			  static_key_enabled(&kvm_exitstat_counting) ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops enable_ops = {
+	.set = enable_set,
+	.get = enable_get,
+};
+
+module_param_cb(exitstat_enable, &enable_ops, NULL, 0644);
+MODULE_PARM_DESC(exitstat_enable, "Count VM exits per reason (runtime switch)");
+
+static bool exitstat_global;
+module_param(exitstat_global, bool, 0444);
+MODULE_PARM_DESC(exitstat_global,
+		 "CPUID answers count the exits of all VMs since load, not only the asking VM's");
+
+static bool exitstat_log;
+module_param(exitstat_log, bool, 0644);
+MODULE_PARM_DESC(exitstat_log, "Log each query to the kernel log, rate-limited");
+
+static struct kvm_exitstat_binding binding = KVM_EXITSTAT_DEFAULT_BINDING;
+
+static int leaves_set(const char *val, const struct kernel_param *kp)
+{
+	const char *why = kvm_exitstat_parse_binding(val, &binding);
+
+	if (why) {
+		pr_err("exitstat_leaves=%s refused: %s\n", val, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int leaves_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%#x,%#x,%#x,%#x\n", binding.leaf[0],
+			  binding.leaf[1], binding.leaf[2], binding.leaf[3]);
+}
+
+static const struct kernel_param_ops leaves_ops = {
+	.set = leaves_set,
+	.get = leaves_get,
+};
+
+/* Load-time only: the exit path reads the binding without a lock. */
+module_param_cb(exitstat_leaves, &leaves_ops, NULL, 0444);
+MODULE_PARM_DESC(exitstat_leaves,
+		 "Leaves of total exits,total cycles,exits of reason,cycles of reason");
+
+/* Registered by the vendor module; stays valid after it is unloaded. */
+static enum kvm_exitstat_vendor vendor;
+static u64 handled[KVM_EXITSTAT_HANDLED_WORDS];
+
+/*
+ * Global scope: counters of live vCPUs, plus those of vCPUs already freed.
+ * The mutex is taken on vCPU create/free and by global queries only.
+ */
+static DEFINE_MUTEX(vcpus_lock);
+static LIST_HEAD(vcpus);
+static struct kvm_exitstat_counter retired[KVM_EXITSTAT_MAX_SLOTS];
+
+/*
+ * "Handled by KVM" is read off the vendor's own exit handler table, the one
+ * its handle_exit indexes; the fastpath only ever resolves reasons that also
+ * have an entry there (WRMSR, preemption timer).
+ */
+void __kvm_exitstat_vendor_init(enum kvm_exitstat_vendor v,
+				const struct kvm_exitstat_handlers *h)
+{
+	u32 reason;
+
+	memset(handled, 0, sizeof(handled));
+	for (reason = 0; reason < h->nr; reason++)
+		if (h->handler[reason])
+			kvm_exitstat_mark_handled(v, handled, reason);
+	vendor = v;
+}
+EXPORT_SYMBOL_GPL(__kvm_exitstat_vendor_init);
+
+int kvm_exitstat_vcpu_create(struct kvm_vcpu *vcpu)
+{
+	u32 n = kvm_exitstat_nr_slots(vendor);
+	struct kvm_exitstat_vcpu *s;
+
+	s = kzalloc(struct_size(s, c.slot, n), GFP_KERNEL_ACCOUNT);
+	if (!s)
+		return -ENOMEM;
+	s->c.nr_slots = n;
+	mutex_lock(&vcpus_lock);
+	list_add(&s->node, &vcpus);
+	mutex_unlock(&vcpus_lock);
+	vcpu->arch.exitstat = s;
+	return 0;
+}
+
+void kvm_exitstat_vcpu_free(struct kvm_vcpu *vcpu)
+{
+	struct kvm_exitstat_vcpu *s = vcpu->arch.exitstat;
+	u32 i;
+
+	if (!s)
+		return;
+	mutex_lock(&vcpus_lock);
+	list_del(&s->node);
+	for (i = 0; i < s->c.nr_slots; i++)
+		kvm_exitstat_accumulate(&retired[i], &s->c, i);
+	mutex_unlock(&vcpus_lock);
+	kfree(s);
+	vcpu->arch.exitstat = NULL;
+}
+
+static void sum_vm(const struct kvm_exitstat_query *q, u32 slot,
+		   struct kvm_exitstat_counter *acc)
+{
+	struct kvm_vcpu *vcpu = q->scope, *v;
+	unsigned long i;
+
+	kvm_for_each_vcpu(i, v, vcpu->kvm)
+		kvm_exitstat_accumulate(acc, &v->arch.exitstat->c, slot);
+}
+
+static void sum_global(const struct kvm_exitstat_query *q, u32 slot,
+		       struct kvm_exitstat_counter *acc)
+{
+	struct kvm_exitstat_vcpu *s;
+	u32 i;
+
+	mutex_lock(&vcpus_lock);
+	list_for_each_entry(s, &vcpus, node)
+		kvm_exitstat_accumulate(acc, &s->c, slot);
+	for (i = 0; i < ARRAY_SIZE(retired); i++) {
+		if (slot == KVM_EXITSTAT_ALL || slot == i) {
+			acc->exits += retired[i].exits;
+			acc->cycles += retired[i].cycles;
+		}
+	}
+	mutex_unlock(&vcpus_lock);
+}
+
+/* Called for every CPUID exit; true if the leaf was ours and is answered. */
+bool kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx, u32 *ecx,
+			u32 *edx)
+{
+	struct kvm_exitstat_query q = {
+		.vendor = vendor,
+		.binding = &binding,
+		.handled = handled,
+		.flags = (static_key_enabled(&kvm_exitstat_counting) ?
+			  KVM_EXITSTAT_F_COUNTING : 0) |
+			 (exitstat_global ? KVM_EXITSTAT_F_GLOBAL : 0),
+		.sum = exitstat_global ? sum_global : sum_vm,
+		.scope = vcpu,
+	};
+	u32 regs[KVM_EXITSTAT_NR_REGS];
+
+	if (!kvm_exitstat_answer(&q, *eax, *ecx, regs))
+		return false;
+	if (exitstat_log)
+		pr_info_ratelimited("vm %d vcpu %d cpuid %#x ecx %#x: eax=%#x ebx=%#x ecx=%#x edx=%#x\n",
+				    vcpu->kvm->userspace_pid, vcpu->vcpu_id, *eax,
+				    *ecx, regs[0], regs[1], regs[2], regs[3]);
+	*eax = regs[KVM_EXITSTAT_EAX];
+	*ebx = regs[KVM_EXITSTAT_EBX];
+	*ecx = regs[KVM_EXITSTAT_ECX];
+	*edx = regs[KVM_EXITSTAT_EDX];
+	return true;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvm-exitstat: per-vCPU VM-exit counters that a guest reads with CPUID.
+ *
+ * The vendor module calls kvm_exitstat_exit() right after each VM exit;
+ * x86.c calls kvm_exitstat_done() once KVM has finished with that exit,
+ * either after the exit handler or before a fastpath re-entry.
+ */
+#ifndef ARCH_X86_KVM_EXITSTAT_H
+#define ARCH_X86_KVM_EXITSTAT_H
+
+#include <linux/jump_label.h>
+#include <linux/kvm_host.h>
+#include <linux/list.h>
+#include <asm/msr.h>
+#include "exitstat_core.h"
+
+struct kvm_exitstat_vcpu {
+	struct list_head node;	/* on the list that global scope sums */
+	struct kvm_exitstat_counters c;	/* must be last: flexible array */
+};
+
+extern struct static_key_true kvm_exitstat_counting;
+
+static __always_inline void kvm_exitstat_exit(struct kvm_vcpu *vcpu, u32 slot)
+{
+	if (static_branch_likely(&kvm_exitstat_counting))
+		kvm_exitstat_count_exit(&vcpu->arch.exitstat->c, slot, rdtsc());
+}
+
+static __always_inline void kvm_exitstat_done(struct kvm_vcpu *vcpu)
+{
+	if (static_branch_likely(&kvm_exitstat_counting))
+		kvm_exitstat_count_done(&vcpu->arch.exitstat->c, rdtsc());
+}
+
+/* A vendor's exit handler table: handler[reason], NULL if KVM has none. */
+struct kvm_exitstat_handlers {
+	int (*const *handler)(struct kvm_vcpu *vcpu);
+	u32 nr;
+};
+
+void __kvm_exitstat_vendor_init(enum kvm_exitstat_vendor vendor,
+				const struct kvm_exitstat_handlers *h);
+
+#define kvm_exitstat_vendor_init(vendor, table, n)			\
+	__kvm_exitstat_vendor_init(vendor,				\
+		&(const struct kvm_exitstat_handlers) { .handler = (table), .nr = (n) })
+int kvm_exitstat_vcpu_create(struct kvm_vcpu *vcpu);
+void kvm_exitstat_vcpu_free(struct kvm_vcpu *vcpu);
+bool kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx, u32 *ecx,
+			u32 *edx);
+
+#endif /* ARCH_X86_KVM_EXITSTAT_H */

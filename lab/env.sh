@@ -1,0 +1,9 @@
+# Sourced by the lab scripts: where the kernel tree and lab outputs live.
+# The tree lives outside git, in a cache that survives `git clean`; its path
+# must stay the same between runs or Kbuild rebuilds everything.
+KVER=${KVER:-6.1}
+EXITSTAT_CACHE=${EXITSTAT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-exitstat}
+KTREE=${KTREE:-$EXITSTAT_CACHE/linux-$KVER}
+LABDIR=${LABDIR:-$EXITSTAT_CACHE/lab-$KVER}
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export KVER EXITSTAT_CACHE KTREE LABDIR TOP

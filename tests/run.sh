@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test stage of `make check` in order and ends with one line
+# "N passed, N failed": cmocka tests and lab scenarios count one each, the
+# kernel build and checkpatch one each.  Exits 1 if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+passed=0 failed=0 start=$SECONDS
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+stage() {	# stage NAME COMMAND...: run it, show its output, count it
+	local name=$1 rc t0=$SECONDS
+	shift
+	echo "=== $name"
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	local ok fail
+	ok=$(grep -c '^\[       OK \]' "$out")
+	fail=$(grep -c '^\[  FAILED  \] test' "$out")
+	if summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1); then
+		ok=$((ok + ${summary%% passed*}))
+		fail=$((fail + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$summary")))
+	fi
+	if [ "$ok" -eq 0 ] && [ "$fail" -eq 0 ]; then
+		[ "$rc" -eq 0 ] && ok=1 || fail=1
+	elif [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
+		fail=1		# it died without saying what failed
+	fi
+	passed=$((passed + ok)) failed=$((failed + fail))
+	echo "=== $name: $ok passed, $fail failed, $((SECONDS - t0)) s"
+	return "$rc"
+}
+
+stage "unit tests" make --no-print-directory unit
+if stage "kernel build (linux-$KVER)" lab/build-kernel.sh; then
+	stage "checkpatch --strict" lab/checkpatch.sh
+	if [ -x lab/run-scenarios.sh ]; then
+		stage "lab: AMD SVM under QEMU TCG" lab/run-scenarios.sh amd
+		stage "lab: Intel VMX under Bochs" lab/run-scenarios.sh intel
+	fi
+fi
+echo "make check took $((SECONDS - start)) s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
