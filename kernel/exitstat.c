@@ -143,14 +143,23 @@ void kvm_exitstat_vcpu_free(struct kvm_vcpu *vcpu)
 	vcpu->arch.exitstat = NULL;
 }
 
+static void sum_vcpu(const struct kvm_exitstat_query *q, u32 slot,
+		     struct kvm_exitstat_counter *acc)
+{
+	struct kvm_vcpu *vcpu = q->scope;
+
+	kvm_exitstat_accumulate(acc, &vcpu->arch.exitstat->c, slot);
+}
+
 static void sum_vm(const struct kvm_exitstat_query *q, u32 slot,
 		   struct kvm_exitstat_counter *acc)
 {
-	struct kvm_vcpu *vcpu = q->scope, *v;
+	struct kvm *kvm = q->scope;
+	struct kvm_vcpu *vcpu;
 	unsigned long i;
 
-	kvm_for_each_vcpu(i, v, vcpu->kvm)
-		kvm_exitstat_accumulate(acc, &v->arch.exitstat->c, slot);
+	kvm_for_each_vcpu(i, vcpu, kvm)
+		kvm_exitstat_accumulate(acc, &vcpu->arch.exitstat->c, slot);
 }
 
 static void sum_global(const struct kvm_exitstat_query *q, u32 slot,
@@ -171,22 +180,37 @@ static void sum_global(const struct kvm_exitstat_query *q, u32 slot,
 	mutex_unlock(&vcpus_lock);
 }
 
+void kvm_exitstat_query_init(struct kvm_exitstat_query *q,
+			     enum kvm_exitstat_scope s, void *scope)
+{
+	static void (*const sum[])(const struct kvm_exitstat_query *q, u32 slot,
+				   struct kvm_exitstat_counter *acc) = {
+		[KVM_EXITSTAT_SCOPE_VCPU] = sum_vcpu,
+		[KVM_EXITSTAT_SCOPE_VM] = sum_vm,
+		[KVM_EXITSTAT_SCOPE_GLOBAL] = sum_global,
+	};
+
+	q->vendor = vendor;
+	q->binding = &binding;
+	q->handled = handled;
+	q->flags = (static_key_enabled(&kvm_exitstat_counting) ?
+		    KVM_EXITSTAT_F_COUNTING : 0) |
+		   (exitstat_global ? KVM_EXITSTAT_F_GLOBAL : 0);
+	q->sum = sum[s];
+	q->scope = scope;
+}
+
 /* Called for every CPUID exit; true if the leaf was ours and is answered. */
 bool kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx, u32 *ecx,
 			u32 *edx)
 {
-	struct kvm_exitstat_query q = {
-		.vendor = vendor,
-		.binding = &binding,
-		.handled = handled,
-		.flags = (static_key_enabled(&kvm_exitstat_counting) ?
-			  KVM_EXITSTAT_F_COUNTING : 0) |
-			 (exitstat_global ? KVM_EXITSTAT_F_GLOBAL : 0),
-		.sum = exitstat_global ? sum_global : sum_vm,
-		.scope = vcpu,
-	};
+	struct kvm_exitstat_query q;
 	u32 regs[KVM_EXITSTAT_NR_REGS];
 
+	if (exitstat_global)
+		kvm_exitstat_query_init(&q, KVM_EXITSTAT_SCOPE_GLOBAL, NULL);
+	else
+		kvm_exitstat_query_init(&q, KVM_EXITSTAT_SCOPE_VM, vcpu->kvm);
 	if (!kvm_exitstat_answer(&q, *eax, *ecx, regs))
 		return false;
 	if (exitstat_log)

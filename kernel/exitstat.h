@@ -46,6 +46,17 @@ void __kvm_exitstat_vendor_init(enum kvm_exitstat_vendor vendor,
 #define kvm_exitstat_vendor_init(vendor, table, n)			\
 	__kvm_exitstat_vendor_init(vendor,				\
 		&(const struct kvm_exitstat_handlers) { .handler = (table), .nr = (n) })
+enum kvm_exitstat_scope {
+	KVM_EXITSTAT_SCOPE_VCPU,	/* scope: struct kvm_vcpu * */
+	KVM_EXITSTAT_SCOPE_VM,		/* scope: struct kvm * */
+	KVM_EXITSTAT_SCOPE_GLOBAL,	/* scope: NULL; all VMs since load */
+};
+
+void kvm_exitstat_query_init(struct kvm_exitstat_query *q,
+			     enum kvm_exitstat_scope s, void *scope);
+void kvm_exitstat_create_vm_debugfs(struct kvm *kvm);
+void kvm_exitstat_create_vcpu_debugfs(struct kvm_vcpu *vcpu,
+				      struct dentry *dir);
 int kvm_exitstat_vcpu_create(struct kvm_vcpu *vcpu);
 void kvm_exitstat_vcpu_free(struct kvm_vcpu *vcpu);
 bool kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx, u32 *ecx,

@@ -77,6 +77,28 @@ u32 kvm_exitstat_slot(enum kvm_exitstat_vendor vendor, u32 reason)
 	return kvm_exitstat_vmx_slot(reason);
 }
 
+/* The reason counted in @slot; false for the slot of unknown reasons. */
+bool kvm_exitstat_slot_reason(enum kvm_exitstat_vendor vendor, u32 slot,
+			      u32 *reason)
+{
+	if (vendor == KVM_EXITSTAT_VENDOR_VMX) {
+		*reason = slot;
+		return slot <= KVM_EXITSTAT_VMX_LAST;
+	}
+	if (vendor != KVM_EXITSTAT_VENDOR_SVM ||
+	    slot >= KVM_EXITSTAT_SVM_OTHER_SLOT)
+		return false;
+	if (slot < KVM_EXITSTAT_SVM_HIGH_SLOT)
+		*reason = slot;
+	else if (slot < KVM_EXITSTAT_SVM_NEG_SLOT)
+		*reason = KVM_EXITSTAT_SVM_HIGH_FIRST + slot -
+			  KVM_EXITSTAT_SVM_HIGH_SLOT;
+	else
+		*reason = KVM_EXITSTAT_SVM_NEG_FIRST + slot -
+			  KVM_EXITSTAT_SVM_NEG_SLOT;
+	return true;
+}
+
 void kvm_exitstat_accumulate(struct kvm_exitstat_counter *acc,
 			     const struct kvm_exitstat_counters *c, u32 slot)
 {

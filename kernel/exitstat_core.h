@@ -94,6 +94,8 @@ static inline void kvm_exitstat_count_done(struct kvm_exitstat_counters *c,
 
 u32 kvm_exitstat_nr_slots(enum kvm_exitstat_vendor vendor);
 u32 kvm_exitstat_slot(enum kvm_exitstat_vendor vendor, u32 reason);
+bool kvm_exitstat_slot_reason(enum kvm_exitstat_vendor vendor, u32 slot,
+			      u32 *reason);
 bool kvm_exitstat_defined(enum kvm_exitstat_vendor vendor, u32 reason);
 
 #define KVM_EXITSTAT_HANDLED_WORDS	((KVM_EXITSTAT_MAX_SLOTS + 63) / 64)

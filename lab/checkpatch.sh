@@ -8,8 +8,10 @@ set -euo pipefail
 # python3-git: use Debian's python3 even where another one comes first.
 export PATH=/usr/bin:$PATH
 cd "$KTREE"
-files=(arch/x86/kvm/exitstat.c arch/x86/kvm/exitstat.h arch/x86/kvm/exitstat_core.c
-       arch/x86/kvm/exitstat_core.h arch/x86/include/uapi/asm/kvm_exitstat.h)
+files=(arch/x86/include/uapi/asm/kvm_exitstat.h)
+for f in "$TOP"/kernel/exitstat*.[ch]; do
+	files+=("arch/x86/kvm/$(basename "$f")")
+done
 scripts/checkpatch.pl --strict --quiet "$TOP/kernel/linux-$KVER/hooks.patch"
 scripts/checkpatch.pl --strict --quiet --file "${files[@]}"
 echo "checkpatch --strict: hooks.patch and ${#files[@]} files clean"

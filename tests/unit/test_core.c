@@ -242,6 +242,35 @@ static void test_slots_dense_and_distinct(void **state)
 	assert_int_equal(kvm_exitstat_nr_slots(KVM_EXITSTAT_VENDOR_NONE), 0);
 }
 
+static void check_slot_reason_inverse(enum kvm_exitstat_vendor v)
+{
+	u32 n = kvm_exitstat_nr_slots(v), reason, named = 0;
+
+	for (u32 s = 0; s < n; s++) {
+		if (!kvm_exitstat_slot_reason(v, s, &reason))
+			continue;
+		assert_int_equal(kvm_exitstat_slot(v, reason), s);
+		named++;
+	}
+	assert_int_equal(named, n - 1);	/* all but the "other" slot */
+	assert_false(kvm_exitstat_slot_reason(v, n - 1, &reason));
+}
+
+static void test_slot_reason_is_the_inverse(void **state)
+{
+	u32 reason = 0;
+
+	(void)state;
+	check_slot_reason_inverse(KVM_EXITSTAT_VENDOR_VMX);
+	check_slot_reason_inverse(KVM_EXITSTAT_VENDOR_SVM);
+	assert_true(kvm_exitstat_slot_reason(KVM_EXITSTAT_VENDOR_SVM, 0xa7, &reason));
+	assert_int_equal(reason, 0x400);
+	assert_true(kvm_exitstat_slot_reason(KVM_EXITSTAT_VENDOR_SVM,
+					     KVM_EXITSTAT_SVM_SLOTS - 2, &reason));
+	assert_int_equal(reason, 0xffffffff);
+	assert_false(kvm_exitstat_slot_reason(KVM_EXITSTAT_VENDOR_NONE, 0, &reason));
+}
+
 /* ---- handled / unhandled ---- */
 
 static void test_unhandled_reason_answers_zero(void **state)
@@ -603,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_svm_reason_sweep),
 		cmocka_unit_test(test_seed_undefined_reasons),
 		cmocka_unit_test(test_slots_dense_and_distinct),
+		cmocka_unit_test(test_slot_reason_is_the_inverse),
 		cmocka_unit_test(test_unhandled_reason_answers_zero),
 		cmocka_unit_test(test_svm_handled_high_and_negative_codes),
 		cmocka_unit_test(test_totals_over_vcpus),
