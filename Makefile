@@ -43,8 +43,11 @@ $(BUILD)/test_core: tests/unit/test_core.c $(CORE_SRC)
 	$(CC) $(TEST_CFLAGS) -include tests/unit/kshim.h -Iinclude/uapi -Ikernel \
 		tests/unit/test_core.c kernel/exitstat_core.c -lcmocka -o $@
 
-unit: $(BUILD)/test_core
+include tool/tool.mk
+
+unit: $(BUILD)/test_core $(BUILD)/test_exitstat
 	$(BUILD)/test_core
+	$(BUILD)/test_exitstat
 
 checkpatch: kernel
 	@lab/checkpatch.sh

@@ -111,8 +111,9 @@ static void table(FILE *f, const struct report *rep, bool first)
 {
 	switch (rep->mode) {
 	case REPORT_SNAPSHOT:
-		fprintf(f, "VM exits of %s since it started (%s)\n",
-			rep->global ? "all VMs" : "this VM",
+		fprintf(f, "VM exits of %s (%s)\n",
+			rep->global ? "all VMs since kvm was loaded" :
+				      "this VM since it started",
 			vendor_name(rep->vendor));
 		table_counts(f, rep);
 		break;
