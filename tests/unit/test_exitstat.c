@@ -570,6 +570,14 @@ static void test_interval_32bit_wrap(void **state)
 "time,reason,name,exits,cycles,exits_per_sec,cycles_per_sec,cycles_per_exit\n"
 "1.000,10,CPUID,32,512,32.0,512.0,16\n"
 "1.000,total,,32,512,32.0,512.0,16\n");
+	/* more than 2^32 exits in one interval */
+	h->per_sleep[0] = (struct activity){ EXIT_REASON_CPUID, 5000000000, 10000000000 };
+	assert_int_equal(run(h, "--csv", "-w", "1", "-c", "1", NULL), 0);
+	assert_string_equal(h->out,
+"time,reason,name,exits,cycles,exits_per_sec,cycles_per_sec,cycles_per_exit\n"
+"1.000,10,CPUID,5000000000,10000000000,5000000000.0,10000000000.0,2\n"
+"1.000,total,,5000000000,10000000000,5000000000.0,10000000000.0,2\n");
+
 	fake_kvm_count_self(h->kvm, false);
 	fake_kvm_set(h->kvm, EXIT_REASON_CPUID, 0x100000010, 0x100000100);
 	assert_int_equal(run(h, "--csv", NULL), 0);
@@ -876,6 +884,15 @@ static void test_not_exposed(void **state)
 	expect_not_exposed(h, "hypervisor \"KVMKVMKVM\"");
 	harness_free(h);
 
+	/* a signature must match in all three registers */
+	h = vmx_vm();
+	fake_kvm_override(h->kvm, KVM_EXITSTAT_LEAF_DISCOVERY, KVM_EXITSTAT_DISCOVERY_ID,
+			  KVM_EXITSTAT_ABI_VERSION, KVM_EXITSTAT_SIGNATURE_EBX,
+			  KVM_EXITSTAT_SIGNATURE_ECX, 0);
+	run(h, NULL);
+	expect_not_exposed(h, "hypervisor \"KVMKVMKVM\"");
+	harness_free(h);
+
 	h = vmx_vm();
 	fake_kvm_set_absent(h->kvm, "Microsoft Hv");
 	run(h, NULL);
@@ -894,6 +911,8 @@ static void test_not_counting(void **state)
 	assert_int_equal(run(h, NULL), 3);
 	assert_string_equal(h->err, off);
 	assert_string_equal(h->out, "");
+	/* known from discovery alone */
+	assert_int_equal(h->cpu.calls, 3);
 	harness_free(h);
 
 	/* switched off between discovery and the totals */
