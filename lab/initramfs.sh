@@ -1,0 +1,43 @@
+#!/bin/bash
+# Builds the L1 initramfs: busybox-static, the patched kvm modules of
+# $KTREE, the lab /init and helpers, a scenario script and static binaries.
+# usage: lab/initramfs.sh OUT.cpio.gz SCENARIO.sh [STATIC-BINARY...]
+set -euo pipefail
+
+. "$(dirname "$0")/env.sh"	# KTREE: the built kernel tree
+here=$TOP/lab
+[ $# -ge 2 ] || { echo "usage: $0 OUT.cpio.gz SCENARIO.sh [BINARY...]" >&2; exit 2; }
+out=$1 scenario=$2
+shift 2
+
+busybox=/bin/busybox
+# A dynamic busybox (package busybox) names its loader /lib64/ld-linux...;
+# L1 has no libc.
+if [ ! -x "$busybox" ] || LC_ALL=C grep -q '/lib64/ld-linux' "$busybox"; then
+	echo "initramfs: $busybox missing or not static: apt-get install busybox-static" >&2
+	exit 1
+fi
+release=$(cat "$KTREE/include/config/kernel.release")
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules/"$release"/kernel}
+cp "$busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+# Keep the tree's layout so depmod and modprobe see what they expect.
+for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko \
+	 arch/x86/kvm/kvm-amd.ko; do
+	mkdir -p "$root/lib/modules/$release/kernel/$(dirname "$m")"
+	cp "$KTREE/$m" "$root/lib/modules/$release/kernel/$m"
+done
+"$busybox" depmod -b "$root" "$release"
+install -m 755 "$here/init.sh" "$root/init"
+install -m 644 "$here/lab-lib.sh" "$root/lab-lib.sh"
+install -m 755 "$scenario" "$root/scenario.sh"
+for b in "$@"; do
+	install -m 755 "$b" "$root/bin/$(basename "$b")"
+done
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip >"$out"
+echo "initramfs: $out ($(du -k "$out" | cut -f1) KiB, kernel $release)"
