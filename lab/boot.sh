@@ -1,0 +1,104 @@
+#!/bin/bash
+# Boots the lab kernel + initramfs as L1 on an emulated CPU and waits for the
+# result marker that the initramfs /init prints on the serial console.
+#   amd:   QEMU TCG, qemu64 + SVM + NPT (kvm_amd in L1)
+#   intel: Bochs 2.7, Skylake-X with VMX + EPT (kvm_intel in L1)
+# usage: lab/boot.sh amd|intel BZIMAGE INITRD SERIAL-LOG [TIMEOUT-SECONDS]
+# Exit status: 0 PASS, 1 FAIL or no marker, 124 timeout.
+set -euo pipefail
+
+[ $# -ge 4 ] || { echo "usage: $0 amd|intel BZIMAGE INITRD SERIAL-LOG [TIMEOUT]" >&2; exit 2; }
+vendor=$1 kernel=$2 initrd=$3 log=$4
+limit=${5:-$([ "$vendor" = intel ] && echo 300 || echo 120)}
+append="console=ttyS0 panic=-1"
+marker='EXITSTAT-RESULT: '
+work=$(dirname "$log")/boot-$vendor
+mkdir -p "$work"
+: >"$log"
+
+start_qemu() {
+	# Under TCG the guest's TSC is the host's, but L1's PIT calibration of it
+	# sometimes fails on a busy host; with tsc_khz = 0 KVM never enters a
+	# guest (kvm_guest_time_update keeps requesting KVM_REQ_CLOCK_UPDATE).
+	# So tell L1 the host's TSC rate instead of letting it measure.
+	local khz
+	khz=$(awk -F': ' '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+	# -no-reboot: reboot -f makes QEMU exit.
+	setsid qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -m 512 \
+		-display none -monitor none -serial "file:$log" -no-reboot \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "$append tsc_early_khz=${khz:-2000000}" \
+		</dev/null >"$work/emulator.out" 2>&1 &
+	pid=$!
+}
+
+start_bochs() {
+	# Bochs boots from a CD: an isolinux ISO holding the kernel and initrd.
+	local iso=$work/iso
+	rm -rf "$iso" && mkdir -p "$iso/isolinux"
+	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$iso/isolinux/"
+	cp "$kernel" "$iso/bzimage"
+	cp "$initrd" "$iso/initrd.gz"
+	printf 'DEFAULT lab\nPROMPT 0\nLABEL lab\n  KERNEL /bzimage\n  INITRD /initrd.gz\n  APPEND %s\n' \
+		"$append" >"$iso/isolinux/isolinux.cfg"
+	xorriso -as mkisofs -quiet -o "$work/lab.iso" -b isolinux/isolinux.bin \
+		-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table "$iso"
+	cat >"$work/bochsrc" <<-BOCHSRC
+	megs: 512
+	cpu: model=corei7_skylake_x, count=1, ips=200000000
+	clock: sync=none
+	romimage: file=/usr/share/bochs/BIOS-bochs-latest
+	vgaromimage: file=/usr/share/vgabios/vgabios.bin
+	ata0-master: type=cdrom, path=$work/lab.iso, status=inserted
+	boot: cdrom
+	com1: enabled=1, mode=file, dev=$log
+	display_library: term
+	log: $work/bochs.log
+	panic: action=fatal
+	error: action=report
+	info: action=ignore
+	debug: action=ignore
+	BOCHSRC
+	# Debian's Bochs has its debugger built in: "c" runs, "quit" ends it.
+	printf 'c\nquit\n' >"$work/bochs.rc"
+	# No nogui display: the term display needs a terminal and a TERM.
+	TERM=dumb setsid script -qfc "bochs -q -f $work/bochsrc -rc $work/bochs.rc" /dev/null \
+		</dev/null >"$work/emulator.out" 2>&1 &
+	pid=$!
+}
+
+case $vendor in
+amd) start_qemu ;;
+intel) start_bochs ;;
+*) echo "boot: vendor must be amd or intel, not '$vendor'" >&2; exit 2 ;;
+esac
+
+t0=$(date +%s%N)
+elapsed() { echo $((($(date +%s%N) - t0) / 1000000)) | sed 's/...$/.&/'; }
+stop() { kill -- -"$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+
+# Wait for the marker, the emulator's own exit, or the deadline.
+while ! grep -aq "$marker" "$log"; do
+	if ! kill -0 "$pid" 2>/dev/null; then
+		echo "boot: $vendor emulator exited after $(elapsed) s without a result; see $log, $work/emulator.out" >&2
+		tail -n 20 "$log" >&2
+		exit 1
+	fi
+	if [ $((($(date +%s%N) - t0) / 1000000000)) -ge "$limit" ]; then
+		stop
+		echo "boot: TIMEOUT: $vendor lab gave no result in $limit s; emulator killed. Last serial lines:" >&2
+		tail -n 20 "$log" >&2
+		exit 124
+	fi
+	sleep 0.2
+done
+secs=$(elapsed)
+# QEMU exits on reboot -f by itself; Bochs would reboot, so stop it.
+if [ "$vendor" = amd ]; then
+	for _ in $(seq 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+fi
+stop
+
+result=$(grep -a -m1 -o "$marker[A-Z]*" "$log")
+echo "boot: $vendor ${result#"$marker"} in $secs s (boot + test); serial log $log"
+[ "$result" = "${marker}PASS" ]
