@@ -1,0 +1,55 @@
+#!/bin/bash
+# The lab's one entry point: builds the end-to-end test (a KVM selftest) from
+# the patched tree, packs it with the scenarios into an initramfs, boots the
+# patched kernel as L1 on an emulated AMD (QEMU TCG) or Intel (Bochs) CPU and
+# reports.  The last line is "N passed, N failed".
+# usage: lab/run-scenarios.sh amd|intel        (KTREE: the built kernel tree)
+set -euo pipefail
+
+vendor=${1:-}
+case $vendor in
+amd | intel) ;;
+*) echo "usage: $0 amd|intel" >&2; exit 2 ;;
+esac
+. "$(dirname "$0")/env.sh"	# KTREE (the built kernel tree), LABDIR, TOP
+repo=$TOP
+out=$LABDIR
+mkdir -p "$out"
+for f in arch/x86/boot/bzImage arch/x86/kvm/kvm.ko virt/lib/irqbypass.ko; do
+	[ -f "$KTREE/$f" ] || { echo "run-scenarios: $KTREE/$f missing: build the lab kernel first" >&2; exit 1; }
+done
+
+# The selftest must be built inside the tree (its library and Makefile);
+# the copy is removed again so that the tree stays as built.
+sel=$KTREE/tools/testing/selftests/kvm
+echo "run-scenarios: building exitstat_test (static) in $sel"
+cp "$repo/tests/lab/exitstat_test.c" "$sel/x86_64/exitstat_test.c"
+trap 'rm -f "$sel/x86_64/exitstat_test.c"' EXIT
+if ! make -C "$sel" EXTRA_CFLAGS="-static -I$repo/include/uapi" \
+	TEST_GEN_PROGS_x86_64=x86_64/exitstat_test >"$out/selftest-build.log" 2>&1; then
+	tail -n 30 "$out/selftest-build.log" >&2
+	echo "run-scenarios: selftest build failed; log in $out/selftest-build.log" >&2
+	exit 1
+fi
+grep -a 'warning:' "$out/selftest-build.log" >&2 || true
+cp "$sel/x86_64/exitstat_test" "$out/exitstat_test"
+
+"$repo/lab/initramfs.sh" "$out/initrd-scenarios.gz" "$repo/tests/lab/scenarios.sh" \
+	"$out/exitstat_test"
+
+log=$out/serial-$vendor.log
+rc=0
+"$repo/lab/boot.sh" "$vendor" "$KTREE/arch/x86/boot/bzImage" "$out/initrd-scenarios.gz" \
+	"$log" || rc=$?
+
+# The transcript from /init on, without the kernel's boot messages.
+sed -n '/^Run \/init/,$p' "$log" | tr -d '\r'
+echo "run-scenarios: $vendor: serial log $log"
+summary=$(grep -a -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr -d '\r' || true)
+if [ -z "$summary" ]; then
+	# No summary: the lab never got to run (or finish) the scenarios.
+	summary="0 passed, 1 failed"
+	[ "$rc" -ne 0 ] || rc=1
+fi
+echo "$summary"
+exit "$rc"

@@ -1,0 +1,80 @@
+#!/bin/sh
+# The lab's end-to-end scenarios, run in L1 by the initramfs /init after it
+# has loaded kvm with default parameters.  Each check is its own process of
+# exitstat_test (a KVM selftest), so one failure does not hide the others.
+# Ends with "N passed, N failed"; exits non-zero if anything failed.
+. /lab-lib.sh
+T=/bin/exitstat_test
+N=${N:-100}
+TMO=${TMO:-15}
+pass=0
+fail=0
+vendor=$(vendor_module)
+
+check() {
+	name=$1
+	shift
+	echo "--- $name"
+	# A hung test must not eat the lab's whole time budget.
+	[ "$1" != "$T" ] || set -- timeout "$TMO" "$@"
+	if "$@"; then
+		pass=$((pass + 1))
+		echo "PASS: $name"
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $name"
+	fi
+}
+
+# The seed's reload: rmmod kvm_intel; rmmod kvm; modprobe kvm; modprobe kvm_intel.
+reload() {
+	rmmod "$vendor" && rmmod kvm && kvm_load "$@"
+}
+
+# Loading kvm.ko with a bad binding must fail, and leave no kvm behind.
+bad_binding() {
+	if modprobe kvm exitstat_leaves="$1" 2>/dev/null; then
+		echo "modprobe kvm exitstat_leaves=$1 succeeded; expected it to be refused"
+		rmmod kvm
+		return 1
+	fi
+	# kvm.ko has said why on the console; it must not be loaded now.
+	! grep -q '^kvm ' /proc/modules
+}
+
+# 1. Default load: per-VM scope, the seed's leaf numbers.
+check "first query after load sees only itself" $T -n "$N" -f first
+for t in discovery binding cpuid io msr hlt cycles undefined unhandled isolation smp off; do
+	check "$t (per-VM scope)" $T -n "$N" "$t"
+done
+
+# 2. The seed's reload flow, into global scope: counters start from zero.
+check "reload: rmmod $vendor; rmmod kvm; modprobe kvm exitstat_global=1; modprobe $vendor" \
+	reload exitstat_global=1
+check "first query after reload sees only itself (global)" $T -n "$N" -g -f first
+for t in discovery isolation smp; do
+	check "$t (global scope)" $T -n "$N" -g "$t"
+done
+
+# 3. Another semester's leaf numbers: the functions move with the binding.
+leaves=0x4ffffffc,0x4ffffffd,0x4ffffffe,0x4fffffff
+check "reload with exitstat_leaves=$leaves" reload exitstat_leaves=$leaves
+for t in discovery binding cpuid cycles undefined; do
+	check "$t (rebound)" $T -n "$N" -b "$leaves" "$t"
+done
+
+# 4. Bad bindings are refused at load time.
+rmmod "$vendor" && rmmod kvm
+for bad in 0x40000000,0x4ffffffe,0x4ffffffd,0x4ffffffc \
+	   0x4fffffff,0x4fffffff,0x4ffffffd,0x4ffffffc \
+	   0x4ffffff0,0x4ffffffe,0x4ffffffd,0x4ffffffc 0x4fffffff,0x4ffffffe; do
+	check "modprobe kvm exitstat_leaves=$bad is refused" bad_binding "$bad"
+done
+
+# 5. Back to defaults after all that.
+check "load with defaults again" kvm_load
+check "first query after the last load sees only itself" $T -n "$N" -f first
+check "cpuid after the last load" $T -n "$N" cpuid
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
