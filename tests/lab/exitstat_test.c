@@ -11,7 +11,9 @@
  *   cpuid      n CPUIDs give exactly n more CPUID exits; totals keep up
  *   io         n OUTs give exactly n more I/O exits; a ucall is one I/O exit
  *   msr        n RDMSR + n WRMSR of an intercepted MSR give exactly n + n
- *   hlt        n HLTs give exactly n more HLT exits
+ *   hlt        n HLTs give exactly n more HLT exits (LAPIC in user space)
+ *   hlt_irq    n HLTs woken by the in-kernel LAPIC timer: exactly n HLT
+ *              exits, and the time blocked in HLT is not charged as cycles
  *   cycles     cycles grow with exits, per reason <= total, plausible per exit
  *   undefined  reasons the manual does not define answer 0,0,0,0xffffffff
  *   unhandled  defined reasons KVM has no handler for answer 0,0,0,0
@@ -37,11 +39,19 @@
 #include "test_util.h"
 #include "kvm_util.h"
 #include "processor.h"
+#include "apic.h"
 
 #define TEST_PORT	0x80		/* no in-kernel device: exits to us */
 #define TEST_MSR	MSR_IA32_POWER_CTL	/* intercepted, emulated by x86.c */
 #define PARAM_DIR	"/sys/module/kvm/parameters/"
 #define NR_OBS		64
+#define TIMER_VECTOR	0xec
+#define TIMER_NS	1000000		/* one-shot LAPIC timer: 1 ms */
+/* x2APIC registers apic.h of 6.1 lacks */
+#define APIC_LVTT	0x320
+#define APIC_TMICT	0x380
+#define APIC_TDCR	0x3e0
+#define APIC_TDR_DIV_1	0xb
 
 /* Exit reasons of the vendor we run on (host CPUID decides). */
 struct reasons {
@@ -271,6 +281,35 @@ static void guest_hlt(void)
 	for (i = 0; i < P.n; i++)
 		asm volatile("hlt");
 	obs[1] = exits_of(P.r.hlt);
+	GUEST_DONE();
+}
+
+static void guest_timer_handler(struct ex_regs *regs)
+{
+	x2apic_write_reg(APIC_EOI, 0);
+}
+
+static void guest_hlt_irq(void)
+{
+	uint64_t blocked = 0, t;
+	uint32_t i;
+
+	x2apic_enable();
+	x2apic_write_reg(APIC_TDCR, APIC_TDR_DIV_1);
+	x2apic_write_reg(APIC_LVTT, TIMER_VECTOR);	/* one-shot */
+	obs[0] = exits_of(P.r.hlt);
+	obs[1] = cycles_of(P.r.hlt);
+	for (i = 0; i < P.n; i++) {
+		/* KVM's LAPIC counts 1 ns per tick at divide-by-1. */
+		x2apic_write_reg(APIC_TMICT, TIMER_NS);
+		t = rdtsc();
+		/* STI's shadow covers HLT: the interrupt can only wake it. */
+		asm volatile("sti; hlt; cli" : : : "memory");
+		blocked += rdtsc() - t;
+	}
+	obs[2] = exits_of(P.r.hlt);
+	obs[3] = cycles_of(P.r.hlt);
+	obs[4] = blocked;
 	GUEST_DONE();
 }
 
@@ -565,6 +604,34 @@ static void test_hlt(void)
 	pr_info("# %u HLTs: HLT exits %lu -> %lu\n", P.n, obs[0], obs[1]);
 }
 
+static void test_hlt_irq(void)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = new_vm(&vcpu, guest_hlt_irq);
+	uint64_t charged;
+
+	vm_init_descriptor_tables(vm);
+	vcpu_init_descriptor_tables(vcpu);
+	vm_install_exception_handler(vm, TIMER_VECTOR, guest_timer_handler);
+	run_to_done(vcpu, NULL);
+	sync_global_from_guest(vm, obs);
+	kvm_vm_free(vm);
+	TEST_ASSERT(obs[2] - obs[0] == P.n,
+		    "Expected exactly %u more HLT exits after %u timer-woken HLTs, got %lu (%lu -> %lu)",
+		    P.n, P.n, obs[2] - obs[0], obs[0], obs[2]);
+	/*
+	 * Each HLT blocks the vCPU for about TIMER_NS.  The cycles charged to
+	 * HLT must be KVM's handling only, far below the guest-measured time
+	 * spent in HLT.
+	 */
+	charged = obs[3] - obs[1];
+	TEST_ASSERT(charged > 0 && charged < obs[4] / 2,
+		    "Expected HLT cycles (%lu over %u HLTs) > 0 and well below the %lu TSC cycles the guest spent halted: blocked time charged?",
+		    charged, P.n, obs[4]);
+	pr_info("# %u timer-woken HLTs: HLT exits %lu -> %lu, charged %lu cycles, guest halted %lu cycles\n",
+		P.n, obs[0], obs[2], charged, obs[4]);
+}
+
 static void test_cycles(void)
 {
 	uint64_t per_exit;
@@ -751,6 +818,7 @@ static const struct {
 	{ "io", test_io },
 	{ "msr", test_msr },
 	{ "hlt", test_hlt },
+	{ "hlt_irq", test_hlt_irq },
 	{ "cycles", test_cycles },
 	{ "undefined", test_undefined },
 	{ "unhandled", test_unhandled },
