@@ -5,8 +5,10 @@ KVER ?= 6.1
 export KVER
 
 # Debian packages: building the kernel and the tests, then running the lab.
+# Debian ships 6.1 in the release itself and 6.12 in its backports suite.
+KSRC_PKG := linux-source-$(KVER)$(if $(filter 6.1,$(KVER)),,/backports)
 DEPS_BUILD := gcc make bc bison flex libelf-dev libssl-dev cpio \
-	linux-source-$(KVER) libcmocka-dev python3-ply python3-git
+	$(KSRC_PKG) libcmocka-dev python3-ply python3-git
 DEPS_LAB := busybox-static qemu-system-x86 bochs bochsbios vgabios bochs-term \
 	isolinux syslinux-common xorriso cpuid
 
@@ -16,7 +18,7 @@ TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 CORE_SRC := kernel/exitstat_core.c kernel/exitstat_core.h \
 	include/uapi/asm/kvm_exitstat.h tests/unit/kshim.h
 
-.PHONY: help demo check deps kernel unit checkpatch lab clean
+.PHONY: help demo check deps kernel unit checkpatch lab install clean
 
 help:
 	@echo "make demo        build the patched kernel, boot the lab, show the exit table"
@@ -25,6 +27,7 @@ help:
 	@echo "make unit        only the unit tests (ASan/UBSan)"
 	@echo "make checkpatch  only checkpatch --strict on the kernel side"
 	@echo "make lab         only the lab scenarios on both emulated vendors"
+	@echo "make install     install exitstat and its man page (PREFIX=$(PREFIX), DESTDIR)"
 
 deps:
 	@lab/deps.sh $(DEPS_BUILD) $(DEPS_LAB)
@@ -55,6 +58,8 @@ checkpatch: kernel
 lab: kernel
 	@lab/run-scenarios.sh amd
 	@lab/run-scenarios.sh intel
+
+install: install-exitstat
 
 clean:
 	rm -rf $(BUILD)

@@ -110,23 +110,25 @@ static DEFINE_MUTEX(global_file_lock);
 
 void kvm_exitstat_create_vm_debugfs(struct kvm *kvm)
 {
-	struct dentry *d;
+	struct dentry *kvm_dir, *d;
 
+	if (IS_ERR_OR_NULL(kvm->debugfs_dentry))
+		return;
 	debugfs_create_file("exitstat", 0444, kvm->debugfs_dentry, kvm,
 			    &vm_fops);
 
 	/*
-	 * kvm/ only exists once kvm_init() is done, after the vendor setup,
-	 * and goes with kvm.ko: create the global file with the first VM.
+	 * kvm/ is made by kvm_init() after the vendor setup and goes with
+	 * kvm.ko, and is not exported on every kernel: create the global file
+	 * beside the first VM's directory.
 	 */
-	if (!kvm_debugfs_dir)
-		return;
+	kvm_dir = kvm->debugfs_dentry->d_parent;
 	mutex_lock(&global_file_lock);
-	d = debugfs_lookup("exitstat", kvm_debugfs_dir);
+	d = debugfs_lookup("exitstat", kvm_dir);
 	if (d)
 		dput(d);
 	else
-		debugfs_create_file("exitstat", 0444, kvm_debugfs_dir, NULL,
+		debugfs_create_file("exitstat", 0444, kvm_dir, NULL,
 				    &global_fops);
 	mutex_unlock(&global_file_lock);
 }

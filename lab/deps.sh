@@ -2,21 +2,31 @@
 # Makes sure the Debian packages named in the arguments are installed: as
 # root it installs what is missing; otherwise it prints the one command that
 # does and exits 2, so a newcomer's first `make` says exactly what to type.
+# A name written PKG/backports comes from the release's backports suite,
+# which lab/add-backports.sh adds first.
 set -euo pipefail
 
-missing=()
+codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+missing=() backports=0
 for pkg in "$@"; do
-	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
-		missing+=("$pkg")
+	dpkg-query -W -f='${Status}' "${pkg%/*}" 2>/dev/null | grep -q 'install ok installed' &&
+		continue
+	if [ "${pkg#*/}" = backports ]; then
+		pkg=${pkg%/*}/$codename-backports
+		backports=1
+	fi
+	missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "kvm-exitstat needs these Debian packages; install them with:" >&2
+	[ $backports -eq 1 ] && echo "  sudo $(dirname "$0")/add-backports.sh &&" >&2
 	echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
 	exit 2
 fi
 echo "kvm-exitstat: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+[ $backports -eq 1 ] && "$(dirname "$0")/add-backports.sh"
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
