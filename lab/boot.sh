@@ -41,8 +41,10 @@ start_bochs() {
 	cp "$initrd" "$iso/initrd.gz"
 	printf 'DEFAULT lab\nPROMPT 0\nLABEL lab\n  KERNEL /bzimage\n  INITRD /initrd.gz\n  APPEND %s\n' \
 		"$append" >"$iso/isolinux/isolinux.cfg"
-	xorriso -as mkisofs -quiet -o "$work/lab.iso" -b isolinux/isolinux.bin \
-		-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table "$iso"
+	xorriso -as mkisofs -o "$work/lab.iso" -b isolinux/isolinux.bin \
+		-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
+		"$iso" >"$work/xorriso.log" 2>&1 ||
+		{ cat "$work/xorriso.log" >&2; exit 1; }
 	cat >"$work/bochsrc" <<-BOCHSRC
 	megs: 512
 	cpu: model=corei7_skylake_x, count=1, ips=200000000
@@ -80,6 +82,7 @@ stop() { kill -- -"$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
 # Wait for the marker, the emulator's own exit, or the deadline.
 while ! grep -aq "$marker" "$log"; do
 	if ! kill -0 "$pid" 2>/dev/null; then
+		grep -aq "$marker" "$log" && break	# it wrote the marker and exited
 		echo "boot: $vendor emulator exited after $(elapsed) s without a result; see $log, $work/emulator.out" >&2
 		tail -n 20 "$log" >&2
 		exit 1

@@ -62,9 +62,15 @@ check "reload with exitstat_leaves=$leaves" reload exitstat_leaves=$leaves
 for t in discovery binding cpuid cycles undefined; do
 	check "$t (rebound)" $T -n "$N" -b "$leaves" "$t"
 done
+# ... and to leaves outside the default four.
+leaves=0x4ffffff8,0x4ffffff9,0x4ffffffa,0x4ffffffb
+check "reload with exitstat_leaves=$leaves" reload exitstat_leaves=$leaves
+for t in discovery binding io; do
+	check "$t (rebound)" $T -n "$N" -b "$leaves" "$t"
+done
 
 # 4. Bad bindings are refused at load time.
-rmmod "$vendor" && rmmod kvm
+check "rmmod $vendor; rmmod kvm" eval "rmmod $vendor && rmmod kvm"
 for bad in 0x40000000,0x4ffffffe,0x4ffffffd,0x4ffffffc \
 	   0x4fffffff,0x4fffffff,0x4ffffffd,0x4ffffffc \
 	   0x4ffffff0,0x4ffffffe,0x4ffffffd,0x4ffffffc 0x4fffffff,0x4ffffffe; do
