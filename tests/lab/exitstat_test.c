@@ -10,6 +10,7 @@
  *   binding    each function answers at the leaf the binding gives it
  *   cpuid      n CPUIDs give exactly n more CPUID exits; totals keep up
  *   io         n OUTs give exactly n more I/O exits; a ucall is one I/O exit
+ *   io_user    time user space spends on an I/O exit is not charged
  *   msr        n RDMSR + n WRMSR of an intercepted MSR give exactly n + n
  *   hlt        n HLTs give exactly n more HLT exits (LAPIC in user space)
  *   hlt_irq    n HLTs woken by the in-kernel LAPIC timer: exactly n HLT
@@ -33,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <asm/kvm_exitstat.h>
 
@@ -42,6 +44,9 @@
 #include "apic.h"
 
 #define TEST_PORT	0x80		/* no in-kernel device: exits to us */
+#define SLOW_PORT	0x81		/* ditto; user space sleeps on it */
+#define SLOW_US		20000
+#define NR_SLOW		5
 #define TEST_MSR	MSR_IA32_POWER_CTL	/* intercepted, emulated by x86.c */
 #define PARAM_DIR	"/sys/module/kvm/parameters/"
 #define NR_OBS		64
@@ -257,6 +262,20 @@ static void guest_io(void)
 	GUEST_DONE();
 }
 
+static void guest_io_user(void)
+{
+	uint64_t t;
+	uint32_t i;
+
+	obs[0] = cycles_of(P.r.io);
+	t = rdtsc();
+	for (i = 0; i < NR_SLOW; i++)
+		out8(SLOW_PORT, 0);
+	obs[2] = rdtsc() - t;
+	obs[1] = cycles_of(P.r.io);
+	GUEST_DONE();
+}
+
 static void guest_msr(void)
 {
 	uint64_t v = rdmsr(TEST_MSR);
@@ -397,6 +416,10 @@ static uint64_t run_to_ucall(struct kvm_vcpu *vcpu, struct exit_tally *t)
 		if (run->exit_reason == KVM_EXIT_IO && run->io.port == TEST_PORT) {
 			if (t)
 				t->port_io++;
+			continue;
+		}
+		if (run->exit_reason == KVM_EXIT_IO && run->io.port == SLOW_PORT) {
+			usleep(SLOW_US);
 			continue;
 		}
 		if (run->exit_reason == KVM_EXIT_HLT) {
@@ -568,6 +591,20 @@ static void test_io(void)
 		    obs[3] - obs[2], obs[2], obs[3]);
 	pr_info("# %u OUTs: I/O exits %lu -> %lu; one ucall: %lu -> %lu\n",
 		P.n, obs[0], obs[1], obs[2], obs[3]);
+}
+
+static void test_io_user(void)
+{
+	uint64_t charged;
+
+	run_guest(guest_io_user, NULL);
+	/* The first query's exit and the slow OUTs, charged by the second. */
+	charged = obs[1] - obs[0];
+	TEST_ASSERT(charged > 0 && charged < obs[2] / 2,
+		    "Expected I/O cycles (%lu for %u OUTs that user space slept %u us on) > 0 and well below the %lu TSC cycles the guest waited: user-space time charged?",
+		    charged, NR_SLOW, SLOW_US, obs[2]);
+	pr_info("# %u OUTs handled in user space (%u us each): charged %lu cycles, guest waited %lu\n",
+		NR_SLOW, SLOW_US, charged, obs[2]);
 }
 
 static void test_msr(void)
@@ -816,6 +853,7 @@ static const struct {
 	{ "binding", test_binding },
 	{ "cpuid", test_cpuid },
 	{ "io", test_io },
+	{ "io_user", test_io_user },
 	{ "msr", test_msr },
 	{ "hlt", test_hlt },
 	{ "hlt_irq", test_hlt_irq },

@@ -44,7 +44,7 @@ bad_binding() {
 
 # 1. Default load: per-VM scope, the seed's leaf numbers.
 check "first query after load sees only itself" $T -n "$N" -f first
-for t in discovery binding cpuid io msr hlt hlt_irq cycles undefined unhandled isolation smp off; do
+for t in discovery binding cpuid io io_user msr hlt hlt_irq cycles undefined unhandled isolation smp off; do
 	check "$t (per-VM scope)" $T -n "$N" "$t"
 done
 
