@@ -76,7 +76,10 @@ intel) start_bochs ;;
 esac
 
 t0=$(date +%s%N)
-elapsed() { echo $((($(date +%s%N) - t0) / 1000000)) | sed 's/...$/.&/'; }
+elapsed() {	# seconds since t0, with milliseconds
+	local ms=$((($(date +%s%N) - t0) / 1000000))
+	printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
+}
 stop() { kill -- -"$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
 
 # Wait for the marker, the emulator's own exit, or the deadline.
@@ -102,6 +105,6 @@ if [ "$vendor" = amd ]; then
 fi
 stop
 
-result=$(grep -a -m1 -o "$marker[A-Z]*" "$log")
+result=$(grep -a -m1 -o "${marker}[A-Z]*" "$log")
 echo "boot: $vendor ${result#"$marker"} in $secs s (boot + test); serial log $log"
 [ "$result" = "${marker}PASS" ]
