@@ -8,7 +8,7 @@ export KVER
 # Debian ships 6.1 in the release itself and 6.12 in its backports suite.
 KSRC_PKG := linux-source-$(KVER)$(if $(filter 6.1,$(KVER)),,/backports)
 DEPS_BUILD := gcc make bc bison flex libelf-dev libssl-dev cpio \
-	$(KSRC_PKG) libcmocka-dev python3-ply python3-git
+	$(KSRC_PKG) libcmocka-dev python3-ply python3-git clang libclang-rt-14-dev
 DEPS_LAB := busybox-static qemu-system-x86 bochs bochsbios vgabios bochs-term \
 	isolinux syslinux-common xorriso cpuid
 
@@ -27,6 +27,8 @@ help:
 	@echo "make unit        only the unit tests (ASan/UBSan)"
 	@echo "make checkpatch  only checkpatch --strict on the kernel side"
 	@echo "make lab         only the lab scenarios on both emulated vendors"
+	@echo "make fuzz        libFuzzer over the leaf handler, 10 million inputs"
+	@echo "make sweep       every ecx value (2^32) through both per-reason leaves, both vendors"
 	@echo "make install     install exitstat and its man page (PREFIX=$(PREFIX), DESTDIR)"
 
 deps:
@@ -47,6 +49,7 @@ $(BUILD)/test_core: tests/unit/test_core.c $(CORE_SRC)
 		tests/unit/test_core.c kernel/exitstat_core.c -lcmocka -o $@
 
 include tool/tool.mk
+include tests/fuzz/fuzz.mk
 
 unit: $(BUILD)/test_core $(BUILD)/test_exitstat
 	$(BUILD)/test_core
