@@ -15,6 +15,8 @@
 struct static_key_true kvm_exitstat_counting = STATIC_KEY_TRUE_INIT;
 EXPORT_SYMBOL_GPL(kvm_exitstat_counting);
 
+static void forget_exits_in_flight(void);
+
 static int enable_set(const char *val, const struct kernel_param *kp)
 {
 	bool on;
@@ -22,10 +24,12 @@ static int enable_set(const char *val, const struct kernel_param *kp)
 
 	if (r)
 		return r;
-	if (on)
+	if (on && !static_key_enabled(&kvm_exitstat_counting)) {
+		forget_exits_in_flight();
 		static_branch_enable(&kvm_exitstat_counting);
-	else
+	} else if (!on) {
 		static_branch_disable(&kvm_exitstat_counting);
+	}
 	return 0;
 }
 
@@ -110,6 +114,21 @@ void __kvm_exitstat_vendor_init(enum kvm_exitstat_vendor v,
 	vendor = v;
 }
 EXPORT_SYMBOL_GPL(__kvm_exitstat_vendor_init);
+
+/*
+ * An exit that was in flight when counting was switched off never got its
+ * cycles; charging it at the next done() would bill it the whole time off.
+ * With counting off no vCPU writes these fields, so clearing them is safe.
+ */
+static void forget_exits_in_flight(void)
+{
+	struct kvm_exitstat_vcpu *s;
+
+	mutex_lock(&vcpus_lock);
+	list_for_each_entry(s, &vcpus, node)
+		s->c.pending = 0;
+	mutex_unlock(&vcpus_lock);
+}
 
 int kvm_exitstat_vcpu_create(struct kvm_vcpu *vcpu)
 {
