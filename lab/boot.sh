@@ -1,10 +1,12 @@
 #!/bin/bash
 # Boots the lab kernel + initramfs as L1 on an emulated CPU and waits for the
 # result marker that the initramfs /init prints on the serial console.
-#   amd:   QEMU TCG, qemu64 + SVM + NPT (kvm_amd in L1)
+#   amd:   QEMU TCG, qemu64 + SVM + NPT + the x86-64-v2 baseline that the
+#          6.12 selftests are built for (kvm_amd in L1)
 #   intel: Bochs 2.7, Skylake-X with VMX + EPT (kvm_intel in L1)
 # usage: lab/boot.sh amd|intel BZIMAGE INITRD SERIAL-LOG [TIMEOUT-SECONDS]
 # Exit status: 0 PASS, 1 FAIL or no marker, 124 timeout.
+# LAB_MEM: L1's memory in MiB (default 512; an L2 guest needs 1024).
 set -euo pipefail
 
 [ $# -ge 4 ] || { echo "usage: $0 amd|intel BZIMAGE INITRD SERIAL-LOG [TIMEOUT]" >&2; exit 2; }
@@ -12,6 +14,7 @@ vendor=$1 kernel=$2 initrd=$3 log=$4
 limit=${5:-$([ "$vendor" = intel ] && echo 300 || echo 120)}
 append="console=ttyS0 panic=-1"
 marker='EXITSTAT-RESULT: '
+mem=${LAB_MEM:-512}
 work=$(dirname "$log")/boot-$vendor
 mkdir -p "$work"
 : >"$log"
@@ -24,7 +27,7 @@ start_qemu() {
 	local khz
 	khz=$(awk -F': ' '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
 	# -no-reboot: reboot -f makes QEMU exit.
-	setsid qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -m 512 \
+	setsid qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt,+popcnt,+sse4.1,+sse4.2,+ssse3,+cx16 -m "$mem" \
 		-display none -monitor none -serial "file:$log" -no-reboot \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "$append tsc_early_khz=${khz:-2000000}" \
@@ -46,7 +49,7 @@ start_bochs() {
 		"$iso" >"$work/xorriso.log" 2>&1 ||
 		{ cat "$work/xorriso.log" >&2; exit 1; }
 	cat >"$work/bochsrc" <<-BOCHSRC
-	megs: 512
+	megs: $mem
 	cpu: model=corei7_skylake_x, count=1, ips=200000000
 	clock: sync=none
 	romimage: file=/usr/share/bochs/BIOS-bochs-latest

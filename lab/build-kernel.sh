@@ -59,8 +59,9 @@ if ! cmp -s "$fragment" "$KTREE/.exitstat-config"; then
 fi
 
 log=$EXITSTAT_CACHE/build-$KVER.log
-echo "kvm-exitstat: building bzImage and modules (log: $log)"
-if ! make -C "$KTREE" -j"$(nproc)" bzImage modules > "$log" 2>&1; then
+echo "kvm-exitstat: building bzImage, modules and uapi headers (log: $log)"
+# The headers (usr/include) are what the tree's KVM selftests compile against.
+if ! make -C "$KTREE" -j"$(nproc)" bzImage modules headers > "$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -40 >&2
 	echo "kernel build failed; see $log" >&2
 	exit 1
