@@ -2,6 +2,7 @@
 # Builds the L1 initramfs: busybox-static, the patched kvm modules of
 # $KTREE, the lab /init and helpers, a scenario script and static binaries.
 # usage: lab/initramfs.sh OUT.cpio.gz SCENARIO.sh [STATIC-BINARY...]
+# INITRAMFS_TREE=DIR: also copy DIR's contents into the root (lab/l2.sh).
 set -euo pipefail
 
 . "$(dirname "$0")/env.sh"	# KTREE: the built kernel tree
@@ -37,6 +38,9 @@ install -m 755 "$scenario" "$root/scenario.sh"
 for b in "$@"; do
 	install -m 755 "$b" "$root/bin/$(basename "$b")"
 done
+if [ -n "${INITRAMFS_TREE:-}" ]; then
+	cp -a "$INITRAMFS_TREE/." "$root/"
+fi
 
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip >"$out"

@@ -26,3 +26,62 @@ kvm_load() {
 kvm_unload() {
 	rmmod "$(vendor_module)" && rmmod kvm && rmmod irqbypass
 }
+
+# ---- The L2 guest (lab/l2.sh put QEMU, /l2/bzImage and /l2/initrd.gz here) ----
+# design.md section 4's recipe: the same bzImage, 96 MiB, console on serial.
+# l2_start LOG [INPUT]: QEMU in the background, L2's console into LOG, its
+# keyboard (the serial line) from INPUT (default /dev/null).  Sets L2_PID.
+l2_start() {
+	/usr/bin/qemu-system-x86_64 -enable-kvm -cpu host -m 96 -nodefaults -no-user-config \
+		-nographic -serial stdio -vga none -no-reboot \
+		-kernel /l2/bzImage -initrd /l2/initrd.gz \
+		-append "console=ttyS0 panic=-1 quiet" <"${2:-/dev/null}" >"$1" 2>&1 &
+	L2_PID=$!
+}
+
+# l2_wait_for LOG PATTERN SECONDS: until LOG has a line matching PATTERN.
+# Fails, saying why, if QEMU exits first or SECONDS (L1's clock) pass.
+l2_wait_for() {
+	t_end=$(($(date +%s) + $3))
+	until grep -aq "$2" "$1"; do
+		if ! kill -0 "$L2_PID" 2>/dev/null; then
+			grep -aq "$2" "$1" && return 0
+			echo "lab: L2 (QEMU pid $L2_PID) exited before printing '$2'"
+			return 1
+		fi
+		if [ "$(date +%s)" -ge "$t_end" ]; then
+			echo "lab: TIMEOUT: L2 printed no '$2' in $3 s"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# l2_wait_exit SECONDS: QEMU's exit status; kills it after SECONDS (status 124).
+l2_wait_exit() {
+	t_end=$(($(date +%s) + $1))
+	while kill -0 "$L2_PID" 2>/dev/null; do
+		if [ "$(date +%s)" -ge "$t_end" ]; then
+			echo "lab: TIMEOUT: L2 still running after $1 s; killing QEMU"
+			kill -9 "$L2_PID" 2>/dev/null
+			wait "$L2_PID" 2>/dev/null
+			return 124
+		fi
+		sleep 0.1
+	done
+	wait "$L2_PID"
+}
+
+# l2_debugfs: the per-VM exitstat file of the running L2.
+l2_debugfs() {
+	for f in /sys/kernel/debug/kvm/"$L2_PID"-*/exitstat; do
+		[ -r "$f" ] && { cat "$f"; return; }
+	done
+	echo "lab: no /sys/kernel/debug/kvm/$L2_PID-*/exitstat" >&2
+	return 1
+}
+
+# L2's console as plain lines: no CRs, no terminal escape sequences.
+l2_clean() {
+	tr -d '\r' <"$1" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g'
+}
