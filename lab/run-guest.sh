@@ -1,0 +1,39 @@
+#!/bin/bash
+# The L2 cross-check: boots the patched kernel as L1 on an emulated AMD
+# (QEMU TCG) or Intel (Bochs) CPU with 1 GiB, and in it a real Linux guest
+# (L2: the same bzImage under QEMU -enable-kvm) that runs Debian's cpuid and
+# exitstat; tests/lab/guest.sh checks their answers against the host side.
+# The last line is "N passed, N failed".
+# usage: lab/run-guest.sh amd|intel        (KTREE: the built kernel tree)
+set -euo pipefail
+
+vendor=${1:-}
+case $vendor in
+amd | intel) ;;
+*) echo "usage: $0 amd|intel" >&2; exit 2 ;;
+esac
+. "$(dirname "$0")/env.sh"	# KTREE, LABDIR, TOP
+out=$LABDIR/guest
+mkdir -p "$out"
+[ -f "$KTREE/arch/x86/boot/bzImage" ] ||
+	{ echo "run-guest: $KTREE/arch/x86/boot/bzImage missing: build the lab kernel first" >&2; exit 1; }
+make -s -C "$TOP" build/exitstat-static
+
+"$TOP/lab/l2.sh" "$out/tree" "$TOP/tests/lab/guest-l2.sh"
+INITRAMFS_TREE=$out/tree "$TOP/lab/initramfs.sh" "$out/initrd-guest.gz" "$TOP/tests/lab/guest.sh"
+
+log=$out/serial-$vendor.log
+rc=0
+start=$(date +%s)
+LAB_MEM=1024 "$TOP/lab/boot.sh" "$vendor" "$KTREE/arch/x86/boot/bzImage" "$out/initrd-guest.gz" \
+	"$log" "$([ "$vendor" = intel ] && echo 900 || echo 300)" || rc=$?
+# The transcript from /init on, without the kernel's boot messages.
+sed -n '/^Run \/init/,$p' "$log" | tr -d '\r'
+echo "run-guest: $vendor: L1 + L2 boot and test took $(($(date +%s) - start)) s; serial log $log"
+summary=$(grep -a -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr -d '\r' || true)
+if [ -z "$summary" ]; then
+	summary="0 passed, 1 failed"
+	[ "$rc" -ne 0 ] || rc=1
+fi
+echo "$summary"
+exit "$rc"

@@ -1,0 +1,212 @@
+#!/bin/sh
+# The cross-check in a real Linux guest, run in L1 by the initramfs /init
+# (lab/run-guest.sh): L2 (the same kernel, booted by QEMU -enable-kvm) runs
+# Debian's cpuid and exitstat (tests/lab/guest-l2.sh); L1 holds their answers
+# against the host side: the kernel log line of each query (kvm.exitstat_log)
+# and the per-VM debugfs file, read while QEMU is stopped at L2's pauses.
+# Ends with "N passed, N failed"; exits non-zero if anything failed.
+. /lab-lib.sh
+TMO=${TMO:-600}		# seconds (L1's clock) for each step of L2
+pass=0
+fail=0
+vendor=$(vendor_module)
+d=/tmp/guest
+mkdir -p $d
+
+ok() {
+	pass=$((pass + 1))
+	echo "PASS: $1"
+}
+bad() {
+	fail=$((fail + 1))
+	echo "FAIL: $1"
+}
+# expect NAME CONDITION...: one check; CONDITION is a test(1) expression.
+expect() {
+	name=$1
+	shift
+	if [ "$@" ]; then ok "$name"; else bad "$name"; fi
+}
+
+# ---- host side: kvm reloaded with exitstat_log=1 ----
+if rmmod "$vendor" && rmmod kvm && kvm_load exitstat_log=1; then
+	ok "reload: kvm exitstat_log=1, $vendor"
+else
+	bad "reload: kvm exitstat_log=1, $vendor"
+	echo "$pass passed, $fail failed"
+	exit 1
+fi
+dmesg -c >/dev/null
+
+# ---- L2 ----
+mkfifo $d/in
+exec 3<>$d/in		# L2's keyboard; read-write so that opening never blocks
+t0=$(date +%s)
+l2_start $d/console $d/in
+echo "lab: L2 started (QEMU pid $L2_PID)"
+
+# stopped: every thread of QEMU has stopped (vCPU threads left KVM_RUN).
+stopped() {
+	for s in /proc/"$L2_PID"/task/*/stat; do
+		# state is the field after "(comm)"
+		st=$(sed 's/.*) //' "$s" | cut -d' ' -f1)
+		[ "$st" = T ] || [ "$st" = t ] || return 1
+	done
+}
+# At L2's pause N: stop QEMU, read debugfs twice, resume, let L2 go on.
+at_pause() {
+	if ! l2_wait_for $d/console "^L2-PAUSE $1" "$TMO"; then
+		bad "L2 reaches pause $1"
+		return 1
+	fi
+	kill -STOP "$L2_PID"
+	i=0
+	until stopped; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || break
+		sleep 0.05
+	done
+	l2_debugfs >$d/debugfs$1
+	l2_debugfs >$d/debugfs$1.again
+	kill -CONT "$L2_PID"
+	echo go >&3
+	echo "lab: L2 pause $1, $(($(date +%s) - t0)) s after start; host view:"
+	sed 's/^/  /' $d/debugfs$1
+	ok "L2 reaches pause $1"
+}
+paused=0
+at_pause 1 && at_pause 2 && at_pause 3 && paused=1
+st=0
+l2_wait_exit "$TMO" || st=$?
+echo "lab: L2 ran $(($(date +%s) - t0)) s (L1 clock), QEMU exit status $st"
+l2_clean $d/console >$d/l2
+dmesg >$d/dmesg
+echo "--- L2 console"
+grep -av '^L2-JSON\|^L2-CMD ' $d/l2
+echo "---"
+expect "QEMU exits with status 0 after L2's reboot -f" "$st" -eq 0
+expect "L2's job ends with status 0" -n "$(grep -a '^L2-JOB-STATUS: 0$' $d/l2)"
+[ $paused -eq 1 ] || { echo "$pass passed, $fail failed"; exit 1; }
+
+# ---- parsing ----
+hex() { printf '%d' "$1"; }
+set -- $(sed -n 's/^L2-REASONS cpuid=\([0-9a-fx]*\) io=\([0-9a-fx]*\) undefined=\([0-9a-fx]*\)$/\1 \2 \3/p' $d/l2)
+R_CPUID=$(hex "$1") R_IO=$(hex "$2") R_UNDEF=$(hex "$3")
+# L2's answers and the log lines, as "leaf ecx eax ebx ecx edx" in decimal.
+norm() {
+	while read -r a b c e f g; do
+		echo "$(hex "$a") $(hex "$b") $(hex "$c") $(hex "$e") $(hex "$f") $(hex "$g")"
+	done
+}
+sed -n 's/^L2-CPUID \(0x[0-9a-f]*\) \(0x[0-9a-f]*\): eax=\(0x[0-9a-f]*\) ebx=\(0x[0-9a-f]*\) ecx=\(0x[0-9a-f]*\) edx=\(0x[0-9a-f]*\)$/\1 \2 \3 \4 \5 \6/p' \
+	$d/l2 | norm >$d/l2.q
+re='.*kvm: vm \([0-9]*\) vcpu \([0-9]*\) cpuid \(0x[0-9a-f]*\) ecx \([0-9a-fx]*\): eax=\([0-9a-fx]*\) ebx=\([0-9a-fx]*\) ecx=\([0-9a-fx]*\) edx=\([0-9a-fx]*\)$'
+sed -n "s/$re/\1 \2/p" $d/dmesg | head -n 10 >$d/log.who
+sed -n "s/$re/\3 \4 \5 \6 \7 \8/p" $d/dmesg | head -n 10 | norm >$d/log.q
+expect "L2 printed 10 cpuid answers" "$(wc -l <$d/l2.q)" -eq 10
+expect "the host logged the first 10 queries" "$(wc -l <$d/log.q)" -eq 10
+expect "every logged query is from vm $L2_PID (L2's QEMU) vcpu 0" \
+	"$(sort -u $d/log.who)" = "$L2_PID 0"
+
+# ---- 1. each answer L2 printed is exactly the host's log line ----
+echo "lab: query: L2's cpuid (leaf ecx eax ebx ecx edx) | host log line"
+i=0
+while [ $i -lt 10 ]; do
+	i=$((i + 1))
+	a=$(sed -n "${i}p" $d/l2.q)
+	b=$(sed -n "${i}p" $d/log.q)
+	echo "  $i: $a | $b"
+	expect "query $i: L2's cpuid answer equals the host's log line" "$a" = "$b"
+done
+
+# q N FIELD: field (1 leaf, 2 ecx, 3 eax, 4 ebx, 5 ecx, 6 edx) of L2's answer N.
+q() { sed -n "${1}p" $d/l2.q | cut -d' ' -f"$2"; }
+cyc() { echo $(($(q "$1" 4) * 4294967296 + $(q "$1" 5))); }
+# The ABI's shape: registers not mentioned are 0.
+n1=$(q 1 3) n9=$(q 9 3) n10=$(q 10 3)
+expect "0x4FFFFFFD $R_CPUID: eax = CPUID exits > 0, ebx = ecx = edx = 0" \
+	"$n1" -gt 0 -a "$(q 1 4)$(q 1 5)$(q 1 6)" = 000
+expect "0x4FFFFFFC $R_CPUID: cycles > 0, eax = edx = 0" \
+	"$(cyc 2)" -gt 0 -a "$(q 2 3)$(q 2 6)" = 00
+expect "0x4FFFFFFD $R_IO: eax = I/O exits > 0, ebx = ecx = edx = 0" \
+	"$(q 3 3)" -gt 0 -a "$(q 3 4)$(q 3 5)$(q 3 6)" = 000
+expect "0x4FFFFFFC $R_IO: cycles > 0, eax = edx = 0" \
+	"$(cyc 4)" -gt 0 -a "$(q 4 3)$(q 4 6)" = 00
+expect "0x4FFFFFFF: eax = total exits > CPUID + I/O exits, ebx = ecx = edx = 0" \
+	"$(q 5 3)" -gt $(($(q 1 3) + $(q 3 3))) -a "$(q 5 4)$(q 5 5)$(q 5 6)" = 000
+expect "0x4FFFFFFE: total cycles > CPUID + I/O cycles, eax = edx = 0" \
+	"$(cyc 6)" -gt $(($(cyc 2) + $(cyc 4))) -a "$(q 6 3)$(q 6 6)" = 00
+expect "0x4FFFFFFD $R_UNDEF (undefined): 0, 0, 0, 0xffffffff" \
+	"$(q 7 3) $(q 7 4) $(q 7 5) $(q 7 6)" = "0 0 0 4294967295"
+expect "0x4FFFFFFC $R_UNDEF (undefined): 0, 0, 0, 0xffffffff" \
+	"$(q 8 3) $(q 8 4) $(q 8 5) $(q 8 6)" = "0 0 0 4294967295"
+# Each run of cpuid is the same program doing the same: the same CPUID exits.
+k=$((n10 - n9))
+echo "lab: CPUID exits at queries 1, 9, 10: $n1 $n9 $n10 ($k per run of cpuid)"
+expect "every run of cpuid costs the same CPUID exits: $n9 - $n1 = 8 x ($n10 - $n9)" \
+	"$k" -gt 0 -a $((n9 - n1)) -eq $((8 * k))
+
+# ---- 2. debugfs at pause 1, right after the last query ----
+# h N REASON|total FIELD: from debugfs at pause N, 3 = exits, 4 = cycles.
+h() { awk -v r="$2" -v f="$3" '$1 == r { print $f; n++ } END { if (!n) print 0 }' $d/debugfs"$1"; }
+for p in 1 2 3; do
+	expect "pause $p: debugfs does not move while QEMU is stopped" \
+		"$(cat $d/debugfs$p)" = "$(cat $d/debugfs$p.again)"
+	expect "pause $p: debugfs rows add up to its total" \
+		"$(awk 'NR > 1 && $1 != "total" { e += $3; c += $4 } $1 == "total" { t = $3 " " $4 } END { print (e " " c == t) }' $d/debugfs$p)" = 1
+done
+expect "pause 1: debugfs CPUID exits = the last query's answer ($n10): nothing ran CPUID since" \
+	"$(h 1 "$R_CPUID" 3)" -eq "$n10"
+expect "pause 1: debugfs CPUID cycles >= the answer of query 2 ($(cyc 2))" \
+	"$(h 1 "$R_CPUID" 4)" -ge "$(cyc 2)"
+expect "pause 1: debugfs I/O exits > the answer of query 3 ($(q 3 3))" \
+	"$(h 1 "$R_IO" 3)" -gt "$(q 3 3)"
+expect "pause 1: debugfs I/O cycles >= the answer of query 4 ($(cyc 4))" \
+	"$(h 1 "$R_IO" 4)" -ge "$(cyc 4)"
+expect "pause 1: debugfs total exits > the answer of query 5 ($(q 5 3))" \
+	"$(h 1 total 3)" -gt "$(q 5 3)"
+expect "pause 1: debugfs total cycles > the answer of query 6 ($(cyc 6))" \
+	"$(h 1 total 4)" -gt "$(cyc 6)"
+
+# ---- 3. exitstat ----
+# rows REPORT: "reason exits cycles" per row, then "total exits cycles".
+rows() {
+	sed -n "s/^$1 //p" $d/l2 | tr '{' '\n' |
+		sed -n 's/^"reason":\(-*[0-9]*\),.*"exits":\([0-9]*\),"cycles":\([0-9]*\).*/\1 \2 \3/p
+			s/^"exits":\([0-9]*\),"cycles":\([0-9]*\).*/total \1 \2/p'
+}
+expect "exitstat (table) exits 0" -n "$(grep -a '^L2-EXITSTAT-TABLE-STATUS 0$' $d/l2)"
+rows L2-JSON >$d/json
+expect "exitstat --json has a CPUID row and a total" \
+	"$(awk -v r="$R_CPUID" '$1 == r || $1 == "total" { n++ } END { print n + 0 }' $d/json)" -eq 2
+while read -r r e c; do
+	he=$(h 2 "$r" 3) hc=$(h 2 "$r" 4)
+	expect "exitstat --json, reason $r: $e exits, $c cycles <= debugfs at pause 2: $he, $hc" \
+		"$e" -le "$he" -a "$c" -le "$hc"
+done <$d/json
+je=$(awk -v r="$R_CPUID" '$1 == r { print $2 }' $d/json)
+# After reading the CPUID count exitstat asks at least the CPUID cycles and
+# the two totals, and the other reasons' cycles: debugfs is ahead by that.
+expect "exitstat --json CPUID exits ($je) + at least its 3 later queries <= debugfs ($(h 2 "$R_CPUID" 3))" \
+	$((je + 3)) -le "$(h 2 "$R_CPUID" 3)"
+rows L2-JSON-CPUID >$d/json1
+je=$(awk -v r="$R_CPUID" '$1 == r { print $2 }' $d/json1)
+jc=$(awk -v r="$R_CPUID" '$1 == r { print $3 }' $d/json1)
+jt=$(awk '$1 == "total" { print $2 }' $d/json1)
+# exitstat -r cpuid: exits of CPUID, then its cycles, total exits, total
+# cycles - three more CPUID exits, and nothing else in L2 runs CPUID.
+expect "exitstat -r cpuid: debugfs CPUID exits at pause 3 = $je + 3 exactly" \
+	"$(h 3 "$R_CPUID" 3)" -eq $((je + 3))
+expect "exitstat -r cpuid: CPUID cycles $jc <= debugfs $(h 3 "$R_CPUID" 4)" \
+	"$jc" -gt 0 -a "$jc" -le "$(h 3 "$R_CPUID" 4)"
+expect "exitstat -r cpuid: total exits $jt + 1 (the last query) <= debugfs $(h 3 total 3)" \
+	$((jt + 1)) -le "$(h 3 total 3)"
+expect "exitstat -- true exits with true's status 0" \
+	-n "$(grep -a '^L2-CMD-STATUS 0$' $d/l2)"
+rows L2-CMD >$d/cmd
+ce=$(awk -v r="$R_CPUID" '$1 == r { print $2 }' $d/cmd)
+echo "lab: exitstat -- true: $ce CPUID exits (cpuid costs $k a run)"
+expect "exitstat -- true reports CPUID exits > 0 (the new process's startup)" "${ce:-0}" -gt 0
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
