@@ -1,0 +1,20 @@
+#!/bin/sh
+# L1's part of `make demo` (lab/demo-guest.sh), run by the initramfs /init:
+# reload kvm with exitstat_log=1, boot the L2 guest, pass on its output and
+# the host's kernel-log line of its cpuid query, between DEMO- markers.
+. /lab-lib.sh
+vendor=$(vendor_module)
+rmmod "$vendor" && rmmod kvm && kvm_load exitstat_log=1 || exit 1
+dmesg -c >/dev/null
+echo "DEMO-L1-UP"
+l2_start /tmp/l2.console
+st=0
+l2_wait_for /tmp/l2.console 'L2: .* up' "${TMO:-600}" && echo "DEMO-L2-UP"
+l2_wait_exit "${TMO:-600}" || st=$?
+l2_clean /tmp/l2.console >/tmp/l2
+sed 's/^/DEMO-L2: /' /tmp/l2
+r=$(sed -n 's/^DEMO-CPUID 0x4ffffffd \(0x[0-9a-f]*\):.*/\1/p' /tmp/l2)
+r=$(printf '%#x' "$r" 2>/dev/null)
+line=$(dmesg | grep -a -m1 "kvm: vm $L2_PID vcpu [0-9]* cpuid 0x4ffffffd ecx $r:")
+echo "DEMO-HOSTLOG $line"
+[ "$st" -eq 0 ] && [ -n "$line" ] && grep -q '^DEMO-TABLE-END 0$' /tmp/l2
