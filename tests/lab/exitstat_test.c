@@ -14,8 +14,8 @@
  *   msr        n RDMSR + n WRMSR of an intercepted MSR give exactly n + n
  *   hlt        n HLTs give exactly n more HLT exits (LAPIC in user space)
  *   hlt_irq    n HLTs woken by the in-kernel LAPIC timer: exactly n HLT
- *              exits, and the time blocked in HLT is not charged as cycles
- *   cycles     cycles grow with exits, per reason <= total, plausible per exit
+ *              exits, and the time blocked in HLT is not charged
+ *   cycles     grow with exits, per reason <= total, plausible per exit
  *   undefined  reasons the manual does not define answer 0,0,0,0xffffffff
  *   unhandled  defined reasons KVM has no handler for answer 0,0,0,0
  *   isolation  a second VM's exits are invisible (per-VM scope) or all
@@ -67,10 +67,10 @@
 
 /* Exit reasons of the vendor we run on (host CPUID decides). */
 struct reasons {
-	uint32_t vendor;	/* enum kvm_exitstat_vendor */
-	uint32_t cpuid, io, hlt, rdmsr, wrmsr;
-	uint32_t undefined[12], nr_undefined;
-	uint32_t unhandled[4], nr_unhandled;
+	u32 vendor;	/* enum kvm_exitstat_vendor */
+	u32 cpuid, io, hlt, rdmsr, wrmsr;
+	u32 undefined[12], nr_undefined;
+	u32 unhandled[4], nr_unhandled;
 };
 
 static const struct reasons vmx_reasons = {
@@ -98,79 +98,80 @@ static const struct reasons svm_reasons = {
 /* What the guest needs to know; copied into each VM before it runs. */
 static struct {
 	struct reasons r;
-	uint32_t leaf[KVM_EXITSTAT_NR_FNS];	/* binding in force */
-	uint32_t n;				/* iterations per check */
-	uint32_t sub;				/* sub-case of a guest */
+	u32 leaf[KVM_EXITSTAT_NR_FNS];	/* binding in force */
+	u32 n;				/* iterations per check */
+	u32 sub;				/* sub-case of a guest */
 } P;
 
 /* What the guest saw; read back by the host after the guest is done. */
-static uint64_t obs[NR_OBS];
+static u64 obs[NR_OBS];
 
 /* Host-side options. */
 static bool expect_global, expect_fresh;
-static uint32_t expect_leaf[KVM_EXITSTAT_NR_FNS] = {
+static u32 expect_leaf[KVM_EXITSTAT_NR_FNS] = {
 	KVM_EXITSTAT_LEAF_TOTAL_EXITS, KVM_EXITSTAT_LEAF_TOTAL_CYCLES,
 	KVM_EXITSTAT_LEAF_REASON_EXITS, KVM_EXITSTAT_LEAF_REASON_CYCLES,
 };
+
 static bool is_global;
 
 /* ---- guest side --------------------------------------------------------- */
 
-static inline void q(uint32_t leaf, uint32_t arg, uint32_t r[4])
+static inline void q(u32 leaf, u32 arg, u32 r[4])
 {
 	__cpuid(leaf, arg, &r[0], &r[1], &r[2], &r[3]);
 }
 
-static inline uint32_t exits_of(uint32_t reason)
+static inline u32 exits_of(u32 reason)
 {
-	uint32_t r[4];
+	u32 r[4];
 
 	q(P.leaf[KVM_EXITSTAT_FN_REASON_EXITS], reason, r);
 	return r[0];
 }
 
-static inline uint64_t cycles_of(uint32_t reason)
+static inline u64 cycles_of(u32 reason)
 {
-	uint32_t r[4];
+	u32 r[4];
 
 	q(P.leaf[KVM_EXITSTAT_FN_REASON_CYCLES], reason, r);
-	return (uint64_t)r[1] << 32 | r[2];
+	return (u64)r[1] << 32 | r[2];
 }
 
-static inline uint32_t total_exits(void)
+static inline u32 total_exits(void)
 {
-	uint32_t r[4];
+	u32 r[4];
 
 	q(P.leaf[KVM_EXITSTAT_FN_TOTAL_EXITS], 0, r);
 	return r[0];
 }
 
-static inline uint64_t total_cycles(void)
+static inline u64 total_cycles(void)
 {
-	uint32_t r[4];
+	u32 r[4];
 
 	q(P.leaf[KVM_EXITSTAT_FN_TOTAL_CYCLES], 0, r);
-	return (uint64_t)r[1] << 32 | r[2];
+	return (u64)r[1] << 32 | r[2];
 }
 
 /* processor.h of 6.1 has outl but no outb. */
-static inline void out8(uint16_t port, uint8_t v)
+static inline void out8(u16 port, u8 v)
 {
 	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
-static inline void plain_cpuids(uint32_t n)
+static inline void plain_cpuids(u32 n)
 {
-	uint32_t a, b, c, d, i;
+	u32 a, b, c, d, i;
 
 	for (i = 0; i < n; i++)
 		cpuid(0, &a, &b, &c, &d);
 }
 
 /* Stores the four registers of a query at obs[i..i+3]. */
-static inline void record(int i, uint32_t leaf, uint32_t arg)
+static inline void record(int i, u32 leaf, u32 arg)
 {
-	uint32_t r[4];
+	u32 r[4];
 
 	q(leaf, arg, r);
 	obs[i] = r[0];
@@ -199,7 +200,7 @@ static void guest_discovery(void)
 
 static void guest_binding(void)
 {
-	uint32_t a, b;
+	u32 a, b;
 
 	/* Per-reason exits: the asking CPUID makes each answer one larger. */
 	a = exits_of(P.r.cpuid);
@@ -217,8 +218,8 @@ static void guest_binding(void)
 
 static void guest_cpuid(void)
 {
-	uint32_t c1, c2, t1, t2, i, prev;
-	uint32_t r[4];
+	u32 c1, c2, t1, t2, i, prev;
+	u32 r[4];
 
 	c1 = exits_of(P.r.cpuid);
 	t1 = total_exits();
@@ -233,7 +234,7 @@ static void guest_cpuid(void)
 	/* Back-to-back queries: each sees exactly its own exit more. */
 	prev = exits_of(P.r.cpuid);
 	for (i = 0; i < 5; i++) {
-		uint32_t now = exits_of(P.r.cpuid);
+		u32 now = exits_of(P.r.cpuid);
 
 		GUEST_ASSERT_EQ(now, prev + 1);
 		prev = now;
@@ -256,11 +257,11 @@ static void guest_cpuid(void)
 
 static void guest_io(void)
 {
-	uint32_t i;
+	u32 i;
 
 	obs[0] = exits_of(P.r.io);
 	for (i = 0; i < P.n; i++)
-		out8(TEST_PORT, (uint8_t)i);
+		out8(TEST_PORT, (u8)i);
 	obs[1] = exits_of(P.r.io);
 	/* One ucall between two queries. */
 	obs[2] = exits_of(P.r.io);
@@ -271,8 +272,8 @@ static void guest_io(void)
 
 static void guest_io_user(void)
 {
-	uint64_t t;
-	uint32_t i;
+	u64 t;
+	u32 i;
 
 	obs[0] = cycles_of(P.r.io);
 	t = rdtsc();
@@ -285,8 +286,8 @@ static void guest_io_user(void)
 
 static void guest_msr(void)
 {
-	uint64_t v = rdmsr(TEST_MSR);
-	uint32_t i;
+	u64 v = rdmsr(TEST_MSR);
+	u32 i;
 
 	obs[0] = exits_of(P.r.rdmsr);
 	obs[1] = exits_of(P.r.wrmsr);
@@ -301,7 +302,7 @@ static void guest_msr(void)
 
 static void guest_hlt(void)
 {
-	uint32_t i;
+	u32 i;
 
 	obs[0] = exits_of(P.r.hlt);
 	for (i = 0; i < P.n; i++)
@@ -317,8 +318,8 @@ static void guest_timer_handler(struct ex_regs *regs)
 
 static void guest_hlt_irq(void)
 {
-	uint64_t blocked = 0, t;
-	uint32_t i;
+	u64 blocked = 0, t;
+	u32 i;
 
 	x2apic_enable();
 	x2apic_write_reg(APIC_TDCR, APIC_TDR_DIV_1);
@@ -352,8 +353,8 @@ static void guest_cycles(void)
 
 static void guest_reasons(void)
 {
-	const uint32_t *list = P.sub ? P.r.unhandled : P.r.undefined;
-	uint32_t nr = P.sub ? P.r.nr_unhandled : P.r.nr_undefined, i;
+	const u32 *list = P.sub ? P.r.unhandled : P.r.undefined;
+	u32 nr = P.sub ? P.r.nr_unhandled : P.r.nr_undefined, i;
 
 	for (i = 0; i < nr; i++) {
 		record(i * 8, P.leaf[KVM_EXITSTAT_FN_REASON_EXITS], list[i]);
@@ -379,7 +380,7 @@ static void guest_isolation_b(void)
 	GUEST_DONE();
 }
 
-static void guest_smp(uint32_t id)
+static void guest_smp(u32 id)
 {
 	plain_cpuids(P.n);
 	if (id == 0) {
@@ -404,8 +405,8 @@ static void guest_off(void)
 /* ---- host side ---------------------------------------------------------- */
 
 struct exit_tally {
-	uint64_t port_io;	/* OUTs to TEST_PORT seen in user space */
-	uint64_t hlt;		/* KVM_EXIT_HLT (no in-kernel LAPIC) */
+	u64 port_io;	/* OUTs to TEST_PORT seen in user space */
+	u64 hlt;		/* KVM_EXIT_HLT (no in-kernel LAPIC) */
 };
 
 /*
@@ -413,7 +414,7 @@ struct exit_tally {
  * TEST_PORT, HLT without an in-kernel LAPIC) are tallied and resumed; a
  * guest assertion fails the test with the guest's values.
  */
-static uint64_t run_to_ucall(struct kvm_vcpu *vcpu, struct exit_tally *t)
+static u64 run_to_ucall(struct kvm_vcpu *vcpu, struct exit_tally *t)
 {
 	struct kvm_run *run = vcpu->run;
 	struct ucall uc;
@@ -451,7 +452,7 @@ static uint64_t run_to_ucall(struct kvm_vcpu *vcpu, struct exit_tally *t)
 
 static void run_to_done(struct kvm_vcpu *vcpu, struct exit_tally *t)
 {
-	uint64_t cmd = run_to_ucall(vcpu, t);
+	u64 cmd = run_to_ucall(vcpu, t);
 
 	TEST_ASSERT(cmd == UCALL_DONE, "Expected the guest to finish, got ucall %lu",
 		    cmd);
@@ -537,7 +538,7 @@ static void run_guest(void *guest_code, struct exit_tally *t)
 	kvm_vm_free(vm);
 }
 
-static void assert_regs(int i, uint32_t a, uint32_t b, uint32_t c, uint32_t d,
+static void assert_regs(int i, u32 a, u32 b, u32 c, u32 d,
 			const char *what)
 {
 	TEST_ASSERT(obs[i] == a && obs[i + 1] == b && obs[i + 2] == c &&
@@ -563,7 +564,7 @@ static void test_first(void)
 
 static void test_discovery(void)
 {
-	uint32_t flags = KVM_EXITSTAT_F_COUNTING |
+	u32 flags = KVM_EXITSTAT_F_COUNTING |
 			 (expect_global ? KVM_EXITSTAT_F_GLOBAL : 0);
 
 	run_guest(guest_discovery, NULL);
@@ -579,8 +580,8 @@ static void test_discovery(void)
 	assert_regs(16, 0, 0, 0, KVM_EXITSTAT_UNDEFINED,
 		    "discovery 0x4ffffff0.0xffffffff (undefined sub-leaf)");
 	pr_info("# binding %#x,%#x,%#x,%#x vendor %u flags %#lx\n",
-		(uint32_t)obs[4], (uint32_t)obs[5], (uint32_t)obs[6],
-		(uint32_t)obs[7], (uint32_t)obs[8], obs[9]);
+		(u32)obs[4], (u32)obs[5], (u32)obs[6],
+		(u32)obs[7], (u32)obs[8], obs[9]);
 }
 
 static void test_binding(void)
@@ -651,7 +652,7 @@ static void test_io(void)
 
 static void test_io_user(void)
 {
-	uint64_t charged;
+	u64 charged;
 
 	run_guest(guest_io_user, NULL);
 	/* The first query's exit and the slow OUTs, charged by the second. */
@@ -665,11 +666,13 @@ static void test_io_user(void)
 
 static void test_msr(void)
 {
-	uint64_t want_rd = P.n, want_wr = P.n;
+	u64 want_rd = P.n, want_wr = P.n;
 
 	run_guest(guest_msr, NULL);
-	if (P.r.rdmsr == P.r.wrmsr)	/* AMD: one exit code for both */
-		want_rd = want_wr = 2 * P.n;
+	if (P.r.rdmsr == P.r.wrmsr) {	/* AMD: one exit code for both */
+		want_rd = 2 * P.n;
+		want_wr = want_rd;
+	}
 	TEST_ASSERT(obs[2] - obs[0] == want_rd,
 		    "Expected exactly %lu more RDMSR exits (reason %u) after %u RDMSR + %u WRMSR of %#x, got %lu (%lu -> %lu)",
 		    want_rd, P.r.rdmsr, P.n, P.n, TEST_MSR, obs[2] - obs[0], obs[0], obs[2]);
@@ -701,7 +704,7 @@ static void test_hlt_irq(void)
 {
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm = new_vm(&vcpu, guest_hlt_irq);
-	uint64_t charged;
+	u64 charged;
 
 	init_descriptor_tables(vm, vcpu);
 	vm_install_exception_handler(vm, TIMER_VECTOR, guest_timer_handler);
@@ -726,7 +729,7 @@ static void test_hlt_irq(void)
 
 static void test_cycles(void)
 {
-	uint64_t per_exit;
+	u64 per_exit;
 
 	run_guest(guest_cycles, NULL);
 	/* obs: 0 cpuid cycles, 1 total cycles, 2 cpuid cycles, 3 total, 4 exits */
@@ -746,11 +749,11 @@ static void test_cycles(void)
 		P.n, obs[0], obs[2], per_exit, obs[1], obs[3]);
 }
 
-static void test_reason_list(uint32_t sub)
+static void test_reason_list(u32 sub)
 {
-	const uint32_t *list = sub ? P.r.unhandled : P.r.undefined;
-	uint32_t nr = sub ? P.r.nr_unhandled : P.r.nr_undefined, i;
-	uint32_t edx = sub ? 0 : KVM_EXITSTAT_UNDEFINED;
+	const u32 *list = sub ? P.r.unhandled : P.r.undefined;
+	u32 nr = sub ? P.r.nr_unhandled : P.r.nr_undefined, i;
+	u32 edx = sub ? 0 : KVM_EXITSTAT_UNDEFINED;
 	char what[96];
 
 	P.sub = sub;
@@ -783,7 +786,7 @@ static void test_isolation(void)
 {
 	struct kvm_vcpu *vcpu_a, *vcpu_b;
 	struct kvm_vm *vm_a, *vm_b;
-	uint64_t a0, a1, b;
+	u64 a0, a1, b;
 
 	vm_a = new_vm(&vcpu_a, guest_isolation_a);
 	TEST_ASSERT(run_to_ucall(vcpu_a, NULL) == UCALL_SYNC, "Expected VM A to sync");
@@ -823,7 +826,7 @@ static void test_isolation(void)
 static void *smp_vcpu_thread(void *arg)
 {
 	struct kvm_vcpu *vcpu = arg;
-	uint64_t cmd = run_to_ucall(vcpu, NULL);
+	u64 cmd = run_to_ucall(vcpu, NULL);
 
 	return (void *)cmd;
 }
@@ -834,7 +837,7 @@ static void test_smp(void)
 	pthread_t th[2];
 	struct kvm_vm *vm;
 	void *cmd[2];
-	uint32_t n = P.n;
+	u32 n = P.n;
 	int i;
 
 	P.n = 10 * n;
@@ -846,9 +849,9 @@ static void test_smp(void)
 		pthread_create(&th[i], NULL, smp_vcpu_thread, vcpus[i]);
 	for (i = 0; i < 2; i++)
 		pthread_join(th[i], &cmd[i]);
-	TEST_ASSERT((uint64_t)cmd[0] == UCALL_SYNC && (uint64_t)cmd[1] == UCALL_DONE,
+	TEST_ASSERT((u64)cmd[0] == UCALL_SYNC && (u64)cmd[1] == UCALL_DONE,
 		    "Expected vCPU 0 to sync and vCPU 1 to finish, got ucalls %lu, %lu",
-		    (uint64_t)cmd[0], (uint64_t)cmd[1]);
+		    (u64)cmd[0], (u64)cmd[1]);
 	run_to_done(vcpus[0], NULL);
 	sync_global_from_guest(vm, obs);
 	kvm_vm_free(vm);
@@ -878,7 +881,7 @@ static void write_param(const char *name, const char *val)
 
 static void test_off(void)
 {
-	uint32_t flags = is_global ? KVM_EXITSTAT_F_GLOBAL : 0;
+	u32 flags = is_global ? KVM_EXITSTAT_F_GLOBAL : 0;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm = new_vm(&vcpu, guest_off);
 
@@ -920,7 +923,7 @@ static const struct {
 	{ "off", test_off },
 };
 
-static bool parse_leaves(const char *s, uint32_t *leaf)
+static bool parse_leaves(const char *s, u32 *leaf)
 {
 	/* hexadecimal, with or without 0x, as the kernel prints them */
 	return sscanf(s, "%x,%x,%x,%x", &leaf[0], &leaf[1], &leaf[2],
@@ -946,7 +949,7 @@ static void read_params(void)
 
 static void usage(const char *prog)
 {
-	printf("usage: %s [-n N] [-g] [-f] [-b L0,L1,L2,L3] [test...]\n"
+	printf("Usage: %s [-n N] [-g] [-f] [-b L0,L1,L2,L3] [test...]\n"
 	       "  -n N   iterations per check (default 100)\n"
 	       "  -g     kvm.exitstat_global=1 is expected\n"
 	       "  -f     kvm.ko was just loaded (first VM since)\n"

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# `make series`: the kernel side as a `git format-patch` series against the
+# pristine Debian tree, one logical change per patch, for hardware users and
+# upstream review.  Every patch is committed in a worktree of the lab tree,
+# KVM is compiled (with -Werror) after each one, each patch passes
+# checkpatch --strict, and the series is checked to `git am` onto pristine
+# and to end exactly where the lab's tree is.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+out=$TOP/build/series-$KVER
+wt=$EXITSTAT_CACHE/series-$KVER
+hooks=$TOP/kernel/linux-$KVER/hooks.patch
+sel=tools/testing/selftests/kvm/x86_64
+[ -f "$KTREE/.config" ] || { echo "build the lab kernel first (make kernel)" >&2; exit 1; }
+
+git_wt() { git -C "$wt" -c user.name="kvm-exitstat developers" \
+	-c user.email="kvm-exitstat@users.noreply.example" "$@"; }
+
+if [ ! -d "$wt" ]; then
+	echo "series: creating worktree $wt at pristine"
+	git -C "$KTREE" worktree add -q --detach "$wt" pristine
+fi
+git_wt checkout -q --detach -f pristine
+cp "$KTREE/.config" "$wt/.config"
+
+# MAINTAINERS: our section, right after KVM/x86's, lists the files so far
+# (checkpatch asks for it in every patch that adds a file).
+maintainers() {
+	python3 - "$wt/MAINTAINERS" "$@" <<'EOF'
+import sys, subprocess
+path, files = sys.argv[1], sorted(sys.argv[2:])
+text = subprocess.run(['git', '-C', path.rsplit('/', 1)[0], 'show', 'pristine:MAINTAINERS'],
+                      capture_output=True, text=True, check=True).stdout
+anchor = text.index('KERNEL VIRTUAL MACHINE FOR X86 (KVM/x86)\n')
+end = text.index('\n\n', anchor) + 2
+section = ('KERNEL VIRTUAL MACHINE FOR X86 EXIT STATISTICS (KVM-EXITSTAT)\n'
+           'L:\tkvm@vger.kernel.org\nS:\tMaintained\n' +
+           ''.join('F:\t%s\n' % f for f in files) + '\n')
+open(path, 'w').write(text[:end] + section + text[end:])
+EOF
+}
+
+# The object list of arch/x86/kvm/Makefile at a given step.
+kvm_objects() {
+	git_wt show pristine:arch/x86/kvm/Makefile |
+		sed "s|^\(\t\t\t   mmu/spte.o\)\$|\1 $*|" > "$wt/arch/x86/kvm/Makefile"
+}
+
+commit() {	# commit SUBJECT BODY [NEW-FILE...]: then compile KVM
+	local subject=$1 body=$2
+	shift 2
+	git_wt add -u			# tracked files; build output stays out
+	[ $# -eq 0 ] || git_wt add -f -- "$@"	# Debian ignores the top level
+	git_wt commit -q -s -m "$subject" -m "$body"
+	echo "series: [$(git_wt rev-list --count pristine..HEAD)] $subject"
+	make -C "$wt" -s -j"$(nproc)" olddefconfig modules_prepare >/dev/null
+	make -C "$wt" -s -j"$(nproc)" arch/x86/kvm/ > "$out.build.log" 2>&1 || {
+		cat "$out.build.log" >&2
+		echo "series: KVM does not build after: $subject" >&2
+		exit 1
+	}
+}
+
+uapi=arch/x86/include/uapi/asm/kvm_exitstat.h
+cp "$TOP/include/uapi/asm/kvm_exitstat.h" "$wt/$uapi"
+maintainers "$uapi"
+commit "KVM: x86: define the kvm-exitstat CPUID leaves" \
+"A guest cannot run perf kvm stat or kvm_stat, but it can execute CPUID.
+Define leaves through which it reads how many VM exits of each exit
+reason its VM caused and how many host TSC cycles KVM spent on them,
+plus a discovery leaf so that tools can tell this ABI from garbage." "$uapi"
+
+cp "$TOP"/kernel/exitstat_core.[ch] "$wt/arch/x86/kvm/"
+maintainers "$uapi" arch/x86/kvm/exitstat_core.*
+kvm_objects exitstat_core.o
+commit "KVM: x86: add kvm-exitstat reason tables and CPUID answer" \
+"Which exit reasons the Intel SDM and the AMD APM define, how they map to
+a dense counter index (AMD's exit codes are sparse), how a query of the
+leaves is answered and how the leaf binding is validated.  This part has
+no state and no locking, so it is also built into user-space tests." \
+	arch/x86/kvm/exitstat_core.c arch/x86/kvm/exitstat_core.h
+
+cp "$TOP"/kernel/exitstat.[ch] "$wt/arch/x86/kvm/"
+git -C "$wt" apply --exclude=arch/x86/kvm/debugfs.c --exclude=arch/x86/kvm/Makefile "$hooks"
+maintainers "$uapi" arch/x86/kvm/exitstat_core.* arch/x86/kvm/exitstat.*
+kvm_objects exitstat.o exitstat_core.o
+commit "KVM: x86: count VM exits per reason and answer the kvm-exitstat leaves" \
+"Count every VM exit of a vCPU by reason, with the host TSC cycles from
+the exit until KVM has handled it, and answer the leaves from
+kvm_emulate_cpuid().  The vendor run loops record each exit as soon as
+its reason is known, so fastpath exits count too; x86.c closes the cycle
+interval after the handler or before a fastpath re-entry.  Counters are
+per vCPU: no atomic operation and no shared cache line on the exit path,
+and a static key turns counting off.  Each vendor registers its exit
+handler table, so \"handled by KVM\" is read off KVM itself." \
+	arch/x86/kvm/exitstat.c arch/x86/kvm/exitstat.h
+
+cp "$TOP/kernel/exitstat_debugfs.c" "$wt/arch/x86/kvm/"
+git -C "$wt" apply --include=arch/x86/kvm/debugfs.c "$hooks"
+git_wt checkout -q pristine -- arch/x86/kvm/Makefile
+git -C "$wt" apply --include=arch/x86/kvm/Makefile "$hooks"
+maintainers "$uapi" arch/x86/kvm/exitstat_core.* arch/x86/kvm/exitstat.* \
+	arch/x86/kvm/exitstat_debugfs.c
+commit "KVM: x86: show kvm-exitstat counters in debugfs" \
+"Host operators get the same counters as text in KVM's debugfs
+directories: per VM, per vCPU and for all VMs since kvm was loaded." \
+	arch/x86/kvm/exitstat_debugfs.c
+
+cp "$TOP/tests/lab/exitstat_test.c" "$wt/$sel/exitstat_test.c"
+sed -i 's|^TEST_GEN_PROGS_x86_64 = x86_64/cpuid_test$|&\nTEST_GEN_PROGS_x86_64 += x86_64/exitstat_test|' \
+	"$wt/tools/testing/selftests/kvm/Makefile"
+grep -q exitstat_test "$wt/tools/testing/selftests/kvm/Makefile"
+maintainers "$uapi" arch/x86/kvm/exitstat_core.* arch/x86/kvm/exitstat.* \
+	arch/x86/kvm/exitstat_debugfs.c "$sel/exitstat_test.c"
+commit "KVM: selftests: add exitstat_test" \
+"Exact counts of CPUID, I/O, MSR and HLT exits as the guest reads them,
+the undefined and unhandled reasons, cycles, isolation between VMs, two
+vCPUs, and the runtime switch." "$sel/exitstat_test.c"
+make -C "$wt" -s headers >/dev/null
+make -C "$wt/tools/testing/selftests/kvm" EXTRA_CFLAGS=-static \
+	TEST_GEN_PROGS_x86_64=x86_64/exitstat_test > "$out.build.log" 2>&1 || {
+	tail -30 "$out.build.log" >&2
+	echo "series: the selftest does not build" >&2
+	exit 1
+}
+
+rm -rf "$out" && mkdir -p "$out"
+git_wt format-patch -q --no-signature -o "$out" pristine..HEAD
+for p in "$out"/*.patch; do
+	PATH=/usr/bin:$PATH "$wt/scripts/checkpatch.pl" --strict --quiet "$p"
+done
+
+# The kernel side of the series is exactly what the lab builds and tests.
+for f in $(git_wt diff --name-only pristine HEAD -- arch); do
+	cmp -s "$wt/$f" "$KTREE/$f" || { echo "series: $f differs from the lab tree" >&2; exit 1; }
+done
+final=$(git_wt rev-parse HEAD^{tree})
+git_wt checkout -q --detach pristine
+git_wt am -q "$out"/*.patch
+[ "$(git_wt rev-parse HEAD^{tree})" = "$final" ] ||
+	{ echo "series: git am gives another tree" >&2; exit 1; }
+echo "series: $(ls "$out"/*.patch | wc -l) patches in $out: each builds, checkpatch --strict clean, git am onto Debian's pristine $KVER gives the lab's tree"
