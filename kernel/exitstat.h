@@ -54,6 +54,7 @@ enum kvm_exitstat_scope {
 
 void kvm_exitstat_query_init(struct kvm_exitstat_query *q,
 			     enum kvm_exitstat_scope s, void *scope);
+unsigned int kvm_exitstat_nr_vcpus(void);
 void kvm_exitstat_create_vm_debugfs(struct kvm *kvm);
 void kvm_exitstat_create_vcpu_debugfs(struct kvm_vcpu *vcpu,
 				      struct dentry *dir);

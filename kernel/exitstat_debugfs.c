@@ -3,6 +3,8 @@
  * kvm-exitstat host view: the counters as text in KVM's debugfs directory,
  * for host tools and operators - per VM (kvm/<pid>-<fd>/exitstat), per vCPU
  * (kvm/<pid>-<fd>/vcpuN/exitstat) and for all VMs since load (kvm/exitstat).
+ * Each ends with a "total" line; the global one then says how many vCPUs
+ * have counters now, so a leak shows after the VMs are gone.
  */
 #include <linux/debugfs.h>
 #include <linux/kvm_host.h>
@@ -102,6 +104,7 @@ DEFINE_SHOW_ATTRIBUTE(vcpu);
 static int global_show(struct seq_file *m, void *unused)
 {
 	show(m, KVM_EXITSTAT_SCOPE_GLOBAL, NULL);
+	seq_printf(m, "vcpus %u\n", kvm_exitstat_nr_vcpus());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(global);

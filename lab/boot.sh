@@ -11,7 +11,7 @@ set -euo pipefail
 
 [ $# -ge 4 ] || { echo "usage: $0 amd|intel BZIMAGE INITRD SERIAL-LOG [TIMEOUT]" >&2; exit 2; }
 vendor=$1 kernel=$2 initrd=$3 log=$4
-limit=${5:-$([ "$vendor" = intel ] && echo 300 || echo 120)}
+limit=${5:-$([ "$vendor" = intel ] && echo 600 || echo 300)}
 append="console=ttyS0 panic=-1"
 marker='EXITSTAT-RESULT: '
 mem=${LAB_MEM:-512}

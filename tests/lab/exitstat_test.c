@@ -188,6 +188,43 @@ static void guest_first(void)
 	GUEST_DONE();
 }
 
+/*
+ * The k-th kvm-exitstat leaf (k < 7): the four bound ones, then the fixed
+ * 0x4ffffff0..2.  No local array: gcc fills one with an aligned SSE store,
+ * and the 6.1 library does not enter guest code with an ABI-aligned stack.
+ */
+static inline u32 flood_leaf(u32 k)
+{
+	return k < KVM_EXITSTAT_NR_FNS ? P.leaf[k] :
+	       KVM_EXITSTAT_LEAF_DISCOVERY + k - KVM_EXITSTAT_NR_FNS;
+}
+
+/* n back-to-back queries of every kvm-exitstat leaf with random ecx. */
+static void guest_flood(void)
+{
+	u32 x = 2463534242u, r[4], i;
+
+	obs[0] = exits_of(P.r.cpuid);
+	for (i = 0; i < P.n; i++) {
+		x ^= x << 13;	/* xorshift32 */
+		x ^= x >> 17;
+		x ^= x << 5;
+		q(flood_leaf(x % (KVM_EXITSTAT_NR_FNS + 3)), x ^ (x >> 7), r);
+	}
+	obs[1] = exits_of(P.r.cpuid);
+	GUEST_DONE();
+}
+
+/* n CPUIDs, then what the guest reads; the host compares its debugfs. */
+static void guest_debugfs(void)
+{
+	plain_cpuids(P.n);
+	obs[0] = exits_of(P.r.cpuid);
+	obs[1] = total_exits();
+	GUEST_SYNC(0);
+	GUEST_DONE();
+}
+
 static void guest_discovery(void)
 {
 	record(0, KVM_EXITSTAT_LEAF_DISCOVERY, KVM_EXITSTAT_DISCOVERY_ID);
@@ -562,6 +599,69 @@ static void test_first(void)
 	pr_info("# first query: %lu CPUID exit(s), total %lu\n", obs[0], obs[1]);
 }
 
+static void test_flood(void)
+{
+	run_guest(guest_flood, NULL);
+	TEST_ASSERT(obs[1] - obs[0] == P.n + 1,
+		    "Expected exactly %u more CPUID exits after %u random queries + 1, got %lu (%lu -> %lu)",
+		    P.n + 1, P.n, obs[1] - obs[0], obs[0], obs[1]);
+	pr_info("# %u random queries: CPUID exits %lu -> %lu\n", P.n, obs[0], obs[1]);
+}
+
+/* Exits and cycles of @reason ("total" for the total line) in a debugfs file. */
+static bool debugfs_row(const char *path, const char *reason, u64 *exits)
+{
+	char line[256], name[64], key[32];
+	u64 e, c;
+	bool found = false;
+	FILE *f = fopen(path, "r");
+
+	TEST_ASSERT(f, "Expected the host view %s to exist", path);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31s %63s %lu %lu", key, name, &e, &c) == 4 &&
+		    !strcmp(key, reason)) {
+			*exits = e;
+			found = true;
+		}
+	fclose(f);
+	return found;
+}
+
+static void test_debugfs(void)
+{
+	char dir[64], path[96], reason[16];
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = new_vm(&vcpu, guest_debugfs);
+	u64 cpuid, total, v_cpuid, v_total, g_total;
+
+	TEST_ASSERT(run_to_ucall(vcpu, NULL) == UCALL_SYNC, "Expected the guest's GUEST_SYNC");
+	sync_global_from_guest(vm, obs);
+	snprintf(dir, sizeof(dir), "/sys/kernel/debug/kvm/%d-%d", getpid(), vm->fd);
+	snprintf(reason, sizeof(reason), "%u", P.r.cpuid);
+
+	/*
+	 * Since the guest read: one more CPUID (its total-exits query), and
+	 * its GUEST_SYNC plus whatever interrupts or faults came in between.
+	 */
+	snprintf(path, sizeof(path), "%s/exitstat", dir);
+	TEST_ASSERT(debugfs_row(path, reason, &cpuid) && debugfs_row(path, "total", &total),
+		    "Expected CPUID and total rows in %s", path);
+	TEST_ASSERT(cpuid == obs[0] + 1 && total >= obs[1] + 1,
+		    "Expected %s to show CPUID exits %lu and total >= %lu (the guest read %lu, %lu), got %lu, %lu",
+		    path, obs[0] + 1, obs[1] + 1, obs[0], obs[1], cpuid, total);
+	snprintf(path, sizeof(path), "%s/vcpu0/exitstat", dir);
+	TEST_ASSERT(debugfs_row(path, reason, &v_cpuid) && debugfs_row(path, "total", &v_total) &&
+		    v_cpuid == cpuid && v_total == total,
+		    "Expected %s (the VM's only vCPU) to equal the VM's file", path);
+	TEST_ASSERT(debugfs_row("/sys/kernel/debug/kvm/exitstat", "total", &g_total) &&
+		    g_total >= total,
+		    "Expected the global file's total >= this VM's %lu", total);
+	run_to_done(vcpu, NULL);
+	kvm_vm_free(vm);
+	pr_info("# debugfs: CPUID %lu, total %lu (guest read %lu, %lu); global total %lu\n",
+		cpuid, total, obs[0], obs[1], g_total);
+}
+
 static void test_discovery(void)
 {
 	u32 flags = KVM_EXITSTAT_F_COUNTING |
@@ -921,6 +1021,8 @@ static const struct {
 	{ "isolation", test_isolation },
 	{ "smp", test_smp },
 	{ "off", test_off },
+	{ "flood", test_flood },
+	{ "debugfs", test_debugfs },
 };
 
 static bool parse_leaves(const char *s, u32 *leaf)

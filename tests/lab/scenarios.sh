@@ -7,6 +7,8 @@
 T=/bin/exitstat_test
 N=${N:-100}
 TMO=${TMO:-15}
+FLOOD=${FLOOD:-1000000}
+LOG=/sys/module/kvm/parameters/exitstat_log
 pass=0
 fail=0
 vendor=$(vendor_module)
@@ -48,6 +50,8 @@ for t in discovery binding cpuid io io_user msr hlt hlt_irq cycles undefined unh
 	check "$t (per-VM scope)" $T -n "$N" "$t"
 done
 
+check "debugfs: the host's files show what the guest read" $T -n "$N" debugfs
+
 # 2. The seed's reload flow, into global scope: counters start from zero.
 check "reload: rmmod $vendor; rmmod kvm; modprobe kvm exitstat_global=1; modprobe $vendor" \
 	reload exitstat_global=1
@@ -81,6 +85,44 @@ done
 check "load with defaults again" kvm_load
 check "first query after the last load sees only itself" $T -n "$N" -f first
 check "cpuid after the last load" $T -n "$N" cpuid
+
+# 6. A flood of queries with the host's query log on: the counts stay
+#    exact and the log stays within printk's rate limit (10 lines / 5 s).
+log_within_limit() {
+	lines=$(dmesg | grep -c ' cpuid 0x4')
+	# whole seconds: the flood may have lasted up to $1 + 1 s
+	limit=$((10 * (($1 + 1) / 5 + 1)))
+	echo "$lines log lines in $1 s (limit $limit)"
+	[ "$lines" -gt 0 ] && [ "$lines" -le "$limit" ]
+}
+echo 1 > $LOG
+t0=$(date +%s)
+TMO=600
+check "flood: $FLOOD random queries, counts exact" $T -n "$FLOOD" flood
+TMO=15
+check "flood: query log within the rate limit" log_within_limit $(($(date +%s) - t0))
+echo 0 > $LOG
+
+# 7. 20 reload cycles with VMs in between; once the VMs are gone no vCPU
+#    may still hold counters (the global host file counts them).
+reload_cycles() {
+	i=1
+	while [ $i -le 20 ]; do
+		reload && $T -n 10 cpuid > /dev/null && $T -n 10 smp > /dev/null ||
+			{ echo "cycle $i failed"; return 1; }
+		left=$(sed -n 's/^vcpus //p' /sys/kernel/debug/kvm/exitstat)
+		[ "$left" = 0 ] || { echo "cycle $i: $left vCPU counter blocks left"; return 1; }
+		i=$((i + 1))
+	done
+	echo "20 cycles, no counter block left"
+}
+check "20 reload cycles with VMs in between" reload_cycles
+
+# Whatever a guest did, the host kernel must not have complained.
+no_kernel_complaint() {
+	! dmesg | grep -E 'WARNING:|BUG:|Oops|soft lockup|Call Trace|general protection'
+}
+check "no warning, oops or lockup in the kernel log" no_kernel_complaint
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
