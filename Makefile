@@ -18,7 +18,7 @@ TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 CORE_SRC := kernel/exitstat_core.c kernel/exitstat_core.h \
 	include/uapi/asm/kvm_exitstat.h tests/unit/kshim.h
 
-.PHONY: help demo check deps kernel unit checkpatch lab series selftests install clean
+.PHONY: help demo check deps kernel unit checkpatch lab series selftests bench install clean
 
 help:
 	@echo "make demo        build the patched kernel, boot the lab, show the exit table"
@@ -27,6 +27,7 @@ help:
 	@echo "make unit        only the unit tests (ASan/UBSan)"
 	@echo "make checkpatch  only checkpatch --strict on the kernel side"
 	@echo "make lab         only the lab scenarios on both emulated vendors"
+	@echo "make bench       cost of counting per exit vs stock KVM and its tracepoints"
 	@echo "make selftests   KVM's own selftests on stock and patched kernels (VENDOR=amd|intel, SET=all|quick)"
 	@echo "make series      the kernel side as a git format-patch series against Debian's tree (KVER)"
 	@echo "make fuzz        libFuzzer over the leaf handler, 10 million inputs"
@@ -63,6 +64,9 @@ checkpatch: kernel
 lab: kernel
 	@lab/run-scenarios.sh amd
 	@lab/run-scenarios.sh intel
+
+bench: deps
+	@lab/bench.sh
 
 series: kernel
 	@lab/series.sh
