@@ -31,15 +31,15 @@ INITRAMFS_TREE=$out/tree "$TOP/lab/initramfs.sh" "$out/initrd.gz" "$TOP/lab/demo
 
 # demo_one VENDOR: boot, follow the serial log for progress, then print.
 demo_one() {
-	local v=$1 what limit log pid rc=0 l1=0 l2=0
+	local v=$1 what eta limit log pid rc=0 l1=0 l2=0
 	if [ "$v" = amd ]; then
-		what="AMD SVM under QEMU TCG" limit=300
+		what="AMD SVM under QEMU TCG" eta="" limit=300
 	else
-		what="Intel VMX under Bochs; about 2 minutes" limit=900
+		what="Intel VMX under Bochs" eta=", about 2 minutes" limit=900
 	fi
 	log=$out/serial-$v.log
 	rm -f "$log"
-	say "booting L1 ($what)…"
+	say "booting L1 ($what$eta)…"
 	LAB_MEM=1024 "$TOP/lab/boot.sh" "$v" "$KTREE/arch/x86/boot/bzImage" "$out/initrd.gz" \
 		"$log" "$limit" >"$out/boot-$v.out" 2>&1 &
 	pid=$!

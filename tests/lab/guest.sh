@@ -66,12 +66,12 @@ at_pause() {
 		[ $i -lt 100 ] || break
 		sleep 0.05
 	done
-	l2_debugfs >$d/debugfs$1
-	l2_debugfs >$d/debugfs$1.again
+	l2_debugfs >$d/debugfs"$1"
+	l2_debugfs >$d/debugfs"$1".again
 	kill -CONT "$L2_PID"
 	echo go >&3
 	echo "lab: L2 pause $1, $(($(date +%s) - t0)) s after start; host view:"
-	sed 's/^/  /' $d/debugfs$1
+	sed 's/^/  /' $d/debugfs"$1"
 	ok "L2 reaches pause $1"
 }
 paused=0
@@ -90,6 +90,7 @@ expect "L2's job ends with status 0" -n "$(grep -a '^L2-JOB-STATUS: 0$' $d/l2)"
 
 # ---- parsing ----
 hex() { printf '%d' "$1"; }
+# shellcheck disable=SC2046 # three words, split on purpose
 set -- $(sed -n 's/^L2-REASONS cpuid=\([0-9a-fx]*\) io=\([0-9a-fx]*\) undefined=\([0-9a-fx]*\)$/\1 \2 \3/p' $d/l2)
 R_CPUID=$(hex "$1") R_IO=$(hex "$2") R_UNDEF=$(hex "$3")
 # L2's answers and the log lines, as "leaf ecx eax ebx ecx edx" in decimal.
