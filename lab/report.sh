@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# `make report`: the boot profile and the answers to the seed's Q3/Q4.
+# Per vendor, boots L1 (the lab kernel on an emulated AMD or Intel CPU) and in
+# it an L2 Linux guest (lab/l2.sh, job lab/report-l2.sh) while L1 samples the
+# L2 VM's per-VM exitstat file (lab/report-l1.sh); the samples come back on
+# L1's serial console and become docs/report/timeline-<vendor>.csv.  Then
+# lab/report-doc.sh draws the plots and writes docs/report/README.md.
+# usage: lab/report.sh [amd|intel|both]     (default both)
+#   REPORT_INTERVAL   sampling interval, seconds of L1's clock (default 0.2)
+#   REPORT_DOC_ONLY=1 only redraw the plots and README from the CSVs
+set -euo pipefail
+. "$(dirname "$0")/env.sh"	# KTREE, LABDIR, TOP
+
+case ${1:-both} in
+amd | intel) vendors=$1 ;;
+both) vendors="amd intel" ;;
+*) echo "usage: $0 [amd|intel|both]" >&2; exit 2 ;;
+esac
+docs=$TOP/docs/report
+out=$LABDIR/report
+mkdir -p "$docs" "$out"
+t0=$SECONDS
+say() { printf 'report [%4d s] %s\n' $((SECONDS - t0)) "$*"; }
+
+# The plots need gnuplot (Debian's gnuplot-nox: no X); the run, the lab's packages.
+"$TOP/lab/deps.sh" gnuplot-nox qemu-system-x86 busybox-static cpuid
+if [ "${REPORT_DOC_ONLY:-0}" = 1 ]; then
+	exec "$TOP/lab/report-doc.sh"
+fi
+[ -f "$KTREE/arch/x86/boot/bzImage" ] ||
+	{ echo "report: $KTREE/arch/x86/boot/bzImage missing: make kernel" >&2; exit 1; }
+make -s -C "$TOP" build/exitstat-static
+
+say "packing L1's initramfs: patched kvm, QEMU, the L2 guest with lab/report-l2.sh…"
+# The sampler's interval reaches L1 through its script: /init passes no
+# environment, so bake it in.
+l1=$out/report-l1.sh
+{ echo "REPORT_INTERVAL=${REPORT_INTERVAL:-0.2}"; cat "$TOP/lab/report-l1.sh"; } >"$l1"
+"$TOP/lab/l2.sh" "$out/tree" "$TOP/lab/report-l2.sh" >"$out/pack.log"
+INITRAMFS_TREE=$out/tree "$TOP/lab/initramfs.sh" "$out/initrd.gz" "$l1" >>"$out/pack.log"
+
+# Emulators of other runs on this machine would slow ours down and ours
+# theirs: wait (up to 30 min) until none is running.
+wait_idle() {
+	local n=0
+	while pgrep -f '^(qemu-system|bochs)' >/dev/null; do
+		[ $n -eq 0 ] && say "waiting for other emulators to finish: $(pgrep -f '^(qemu-system|bochs)' | tr '\n' ' ')"
+		n=$((n + 1))
+		[ $n -lt 900 ] || { say "still busy after 30 min; starting anyway"; return; }
+		sleep 2
+	done
+}
+
+rc=0
+for v in $vendors; do
+	log=$out/serial-$v.log
+	wait_idle
+	say "$v: booting L1 and L2, sampling exits every ${REPORT_INTERVAL:-0.2} s…"
+	s=$SECONDS
+	if LAB_MEM=1024 "$TOP/lab/boot.sh" "$v" "$KTREE/arch/x86/boot/bzImage" "$out/initrd.gz" \
+		"$log" "$([ "$v" = intel ] && echo 1500 || echo 400)" >"$out/boot-$v.out" 2>&1; then
+		say "$v: done in $((SECONDS - s)) s: $(tail -n 1 "$out/boot-$v.out")"
+	else
+		cat "$out/boot-$v.out" >&2
+		say "$v: FAILED after $((SECONDS - s)) s; serial log $log" >&2
+		rc=1
+		continue
+	fi
+	# What ran, for the README: one key=value a line.
+	{
+		tr -d '\r' <"$log" | sed -n 's/^REPORT-META //p' | tr ' ' '\n'
+		echo "wall_s=$((SECONDS - s))"
+		if [ "$v" = amd ]; then
+			echo "emulator=$(qemu-system-x86_64 --version | head -n 1)"
+		else
+			echo "emulator=Bochs $(dpkg-query -W -f '${Version}' bochs 2>/dev/null)"
+		fi
+	} >"$docs/run-$v.txt"
+	sed 's/^/  /' "$docs/run-$v.txt"
+	"$TOP/lab/report-csv.sh" "$log" >"$out/timeline-$v.csv" || { rc=1; continue; }
+	mv "$out/timeline-$v.csv" "$docs/timeline-$v.csv"
+	say "$v: $docs/timeline-$v.csv: $(($(wc -l <"$docs/timeline-$v.csv") - 1)) rows"
+done
+[ $rc -eq 0 ] || exit $rc
+say "plots and README…"
+"$TOP/lab/report-doc.sh"
+say "make report took $((SECONDS - t0)) s"
