@@ -7,3 +7,7 @@ KTREE=${KTREE:-$EXITSTAT_CACHE/linux-$KVER}
 LABDIR=${LABDIR:-$EXITSTAT_CACHE/lab-$KVER}
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export KVER EXITSTAT_CACHE KTREE LABDIR TOP
+# Run as if typed by the user even under `make`: the selftests' lib.mk only
+# sets OUTPUT in a top-level make (MAKELEVEL 0), and a parent's jobserver
+# flags must not leak into the kernel's builds.
+unset MAKELEVEL MAKEFLAGS MFLAGS
