@@ -4,7 +4,6 @@
 # and exactly the lab kernel's .config.  It is a git worktree of $KTREE, so
 # creating it costs no second unpack; later runs rebuild only what changed.
 # Needs the lab kernel to be configured (lab/build-kernel.sh) first.
-# Prints the tree's path on the last line of stdout.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -56,4 +55,3 @@ fi
 echo "bench-stock: built stock Debian linux-source-$KVER $pkgver" \
 	"(kernel $(make -C "$STOCK" -s kernelversion), $(cat "$STOCK/include/config/kernel.release"))" \
 	"in $((SECONDS - start)) s"
-echo "$STOCK"

@@ -4,14 +4,16 @@
  * definitions (built like the unit tests: user space, tests/unit/kshim.h).
  * kernel/exitstat.c allocates struct kvm_exitstat_vcpu = a list node (two
  * pointers) + struct kvm_exitstat_counters + nr_slots counters, with
- * kzalloc(), which rounds up to a kmalloc size class.
- * Prints "MEM vendor=intel|amd slots=S counters=B alloc=B slab=B" lines.
+ * kzalloc(), which under SLUB (Debian's kernels) rounds up to a kmalloc
+ * size class; the lab's tinyconfig uses SLOB, which does not.
+ * Prints "MEM vendor=intel|amd slots=S counters=B alloc=B slab=B" lines,
+ * slab being SLUB's object size.
  */
 #include <stdio.h>
 
 #include "exitstat_core.h"
 
-/* kmalloc's general caches: 8..256 with 96 and 192, powers of two above. */
+/* SLUB's kmalloc caches: 8..256 with 96 and 192, powers of two above. */
 static size_t kmalloc_class(size_t n)
 {
 	size_t c = 8;
