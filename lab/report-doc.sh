@@ -326,6 +326,8 @@ and ends on a sample:
 - **shutdown** — \`reboot -f\` until QEMU has exited.
 
 "Full boot" is everything up to the sample taken when L2's init announced its shell (the first phase marker).
+L1 has one CPU: the sampler (a busybox shell reading one file per sample) takes a little of the time L2's vCPU would
+otherwise get, and its own activity does not show up in L2's counters.
 Cycles are L1's TSC cycles from the VM exit until KVM has handled it (time in QEMU's user space, e.g. emulating a UART
 register, is not included; see design.md). The timelines are \`timeline-<vendor>.csv\`
 (\`time_s,phase,reason,name,exits,cycles\`, cumulative per reason; each sample lists the reasons that changed and the
