@@ -316,7 +316,8 @@ done)
 On each emulated vendor, L1 (the patched kernel, 1 GiB) boots an **L2 Linux guest**: the same tinyconfig bzImage with a
 busybox initramfs, 96 MiB, one vCPU, no disk, no network, no ACPI, started by Debian's QEMU with \`-enable-kvm\` inside L1
 (lab/l2.sh). From QEMU's start L1 reads the L2 VM's per-VM file \`/sys/kernel/debug/kvm/<pid>-<fd>/exitstat\` about
-every 0.2 s of **L1's clock** (lab/report-l1.sh). Once L2's init has a shell, L2 runs five workload phases
+every 0.2 s (AMD) or 0.05 s (Intel: under Bochs L1's clock follows executed instructions, and L2's whole boot is
+about half a second of it) of **L1's clock** (lab/report-l1.sh). Once L2's init has a shell, L2 runs five workload phases
 (lab/report-l2.sh), announcing each on its console and waiting until L1 has taken a sample, so that every phase starts
 and ends on a sample:
 
@@ -326,7 +327,9 @@ and ends on a sample:
 - **shutdown** — \`reboot -f\` until QEMU has exited.
 
 "Full boot" is everything up to the sample taken when L2's init announced its shell (the first phase marker).
-L1 has one CPU: the sampler (a busybox shell reading one file per sample) takes a little of the time L2's vCPU would
+Under QEMU TCG (AMD) L1's clock is the host's: on a busy host L2 gets less work done per second of it, so the AMD
+rates, and the counts that follow the clock (timer interrupts, HLT), vary from run to run; under Bochs (Intel) the
+clock follows executed instructions and a run is close to reproducible. L1 has one CPU: the sampler (a busybox shell reading one file per sample) takes a little of the time L2's vCPU would
 otherwise get, and its own activity does not show up in L2's counters.
 Cycles are L1's TSC cycles from the VM exit until KVM has handled it (time in QEMU's user space, e.g. emulating a UART
 register, is not included; see design.md). The timelines are \`timeline-<vendor>.csv\`
