@@ -33,6 +33,7 @@ stage() {	# stage NAME COMMAND...: run it, show its output, count it
 
 stage "unit tests" make --no-print-directory unit
 stage "fuzz (libFuzzer, 300000 inputs, seed 1)" make --no-print-directory fuzz-smoke
+stage "report: docs/report CSVs and the figures its README quotes" tests/report/check.sh
 if stage "kernel build (linux-$KVER)" lab/build-kernel.sh; then
 	stage "checkpatch --strict" lab/checkpatch.sh
 	if [ -x lab/run-scenarios.sh ]; then
