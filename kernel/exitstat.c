@@ -127,7 +127,7 @@ static void forget_exits_in_flight(void)
 
 	mutex_lock(&vcpus_lock);
 	list_for_each_entry(s, &vcpus, node)
-		s->c.pending = 0;
+		s->c.inflight = NULL;
 	mutex_unlock(&vcpus_lock);
 }
 
@@ -228,9 +228,9 @@ void kvm_exitstat_query_init(struct kvm_exitstat_query *q,
 	q->scope = scope;
 }
 
-/* Called for every CPUID exit; true if the leaf was ours and is answered. */
-bool kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx, u32 *ecx,
-			u32 *edx)
+/* A CPUID exit of a hypervisor-range leaf; true if ours and answered. */
+bool __kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx,
+			  u32 *ecx, u32 *edx)
 {
 	struct kvm_exitstat_query q;
 	u32 regs[KVM_EXITSTAT_NR_REGS];

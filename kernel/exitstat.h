@@ -9,6 +9,7 @@
 #ifndef ARCH_X86_KVM_EXITSTAT_H
 #define ARCH_X86_KVM_EXITSTAT_H
 
+#include <linux/build_bug.h>
 #include <linux/jump_label.h>
 #include <linux/kvm_host.h>
 #include <linux/list.h>
@@ -60,7 +61,21 @@ void kvm_exitstat_create_vcpu_debugfs(struct kvm_vcpu *vcpu,
 				      struct dentry *dir);
 int kvm_exitstat_vcpu_create(struct kvm_vcpu *vcpu);
 void kvm_exitstat_vcpu_free(struct kvm_vcpu *vcpu);
-bool kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx, u32 *ecx,
-			u32 *edx);
+bool __kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx,
+			  u32 *ecx, u32 *edx);
+
+/*
+ * Called for every CPUID exit: the leaves outside 0x40000000-0x4fffffff,
+ * nearly all of them, are left to KVM without a call.
+ */
+static inline bool kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax,
+				      u32 *ebx, u32 *ecx, u32 *edx)
+{
+	BUILD_BUG_ON(KVM_EXITSTAT_LEAF_MAX - KVM_EXITSTAT_LEAF_MIN != 0x0fffffff ||
+		     KVM_EXITSTAT_LEAF_MIN & 0x0fffffff);
+	if ((*eax & 0xf0000000) != KVM_EXITSTAT_LEAF_MIN)
+		return false;
+	return __kvm_exitstat_cpuid(vcpu, eax, ebx, ecx, edx);
+}
 
 #endif /* ARCH_X86_KVM_EXITSTAT_H */
