@@ -27,13 +27,6 @@ rc=0
 start=$(date +%s)
 LAB_MEM=1024 "$TOP/lab/boot.sh" "$vendor" "$KTREE/arch/x86/boot/bzImage" "$out/initrd-guest.gz" \
 	"$log" "$([ "$vendor" = intel ] && echo 900 || echo 300)" || rc=$?
-# The transcript from /init on, without the kernel's boot messages.
-sed -n '/^Run \/init/,$p' "$log" | tr -d '\r'
-echo "run-guest: $vendor: L1 + L2 boot and test took $(($(date +%s) - start)) s; serial log $log"
-summary=$(grep -a -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr -d '\r' || true)
-if [ -z "$summary" ]; then
-	summary="0 passed, 1 failed"
-	[ "$rc" -ne 0 ] || rc=1
-fi
-echo "$summary"
-exit "$rc"
+. "$TOP/lab/serial-outcome.sh"
+serial_outcome "$log" "$rc" \
+	"run-guest: $vendor: L1 + L2 boot and test took $(($(date +%s) - start)) s" || exit

@@ -42,14 +42,5 @@ rc=0
 "$repo/lab/boot.sh" "$vendor" "$KTREE/arch/x86/boot/bzImage" "$out/initrd-scenarios.gz" \
 	"$log" || rc=$?
 
-# The transcript from /init on, without the kernel's boot messages.
-sed -n '/^Run \/init/,$p' "$log" | tr -d '\r'
-echo "run-scenarios: $vendor: serial log $log"
-summary=$(grep -a -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr -d '\r' || true)
-if [ -z "$summary" ]; then
-	# No summary: the lab never got to run (or finish) the scenarios.
-	summary="0 passed, 1 failed"
-	[ "$rc" -ne 0 ] || rc=1
-fi
-echo "$summary"
-exit "$rc"
+. "$TOP/lab/serial-outcome.sh"
+serial_outcome "$log" "$rc" "run-scenarios: $vendor" || exit
