@@ -127,7 +127,7 @@ static void forget_exits_in_flight(void)
 
 	mutex_lock(&vcpus_lock);
 	list_for_each_entry(s, &vcpus, node)
-		s->c.inflight = NULL;
+		kvm_exitstat_forget_inflight(&s->c);
 	mutex_unlock(&vcpus_lock);
 }
 
@@ -139,7 +139,7 @@ int kvm_exitstat_vcpu_create(struct kvm_vcpu *vcpu)
 	s = kzalloc(struct_size(s, c.slot, n), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
-	s->c.nr_slots = n;
+	kvm_exitstat_counters_init(&s->c, n);
 	mutex_lock(&vcpus_lock);
 	list_add(&s->node, &vcpus);
 	nr_vcpus++;

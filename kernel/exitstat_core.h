@@ -68,16 +68,33 @@ struct kvm_exitstat_counter {
  */
 struct kvm_exitstat_counters {
 	u64 exit_tsc;	/* host TSC when the exit in flight happened */
-	/* the counter of the exit in flight, NULL if none */
+	/* the counter of the exit in flight, or &unbilled if none */
 	struct kvm_exitstat_counter *inflight;
+	/* what a done() with no exit in flight charges; never reported */
+	struct kvm_exitstat_counter unbilled;
 	u32 nr_slots;
 	struct kvm_exitstat_counter slot[];
 };
 
+/* No exit in flight: the next done() charges none of the slots. */
+static inline void kvm_exitstat_forget_inflight(struct kvm_exitstat_counters *c)
+{
+	c->inflight = &c->unbilled;
+}
+
+/* Zeroed counters of @nr_slots slots become ready for the exit path. */
+static inline void kvm_exitstat_counters_init(struct kvm_exitstat_counters *c,
+					      u32 nr_slots)
+{
+	c->nr_slots = nr_slots;
+	kvm_exitstat_forget_inflight(c);
+}
+
 /*
  * At VM exit: count it and remember when it happened.  These two run on
- * every exit, so they keep a pointer rather than an index: make bench
- * counts their instructions.
+ * every exit, so they keep a pointer rather than an index, and done() has
+ * no branch (a done() without an exit bills 'unbilled'): make bench counts
+ * their instructions.
  */
 static inline void kvm_exitstat_count_exit(struct kvm_exitstat_counters *c,
 					   u32 slot, u64 tsc)
@@ -94,11 +111,10 @@ static inline void kvm_exitstat_count_done(struct kvm_exitstat_counters *c,
 					   u64 tsc)
 {
 	struct kvm_exitstat_counter *e = c->inflight;
+	u64 cycles = tsc - c->exit_tsc;
 
-	if (e) {
-		e->cycles += tsc - c->exit_tsc;
-		c->inflight = NULL;
-	}
+	kvm_exitstat_forget_inflight(c);
+	e->cycles += cycles;
 }
 
 u32 kvm_exitstat_nr_slots(enum kvm_exitstat_vendor vendor);

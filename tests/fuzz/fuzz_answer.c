@@ -133,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	};
 	vcpu = calloc(1, sizeof(*vcpu) + kvm_exitstat_nr_slots(v) *
 		      sizeof(vcpu->slot[0]));
-	vcpu->nr_slots = kvm_exitstat_nr_slots(v);
+	kvm_exitstat_counters_init(vcpu, kvm_exitstat_nr_slots(v));
 
 	while (n) {
 		const struct kvm_exitstat_binding *bd = q.binding;

@@ -35,7 +35,7 @@ static int sweep(enum kvm_exitstat_vendor v)
 
 	memset(handled, 0xff, sizeof(handled));
 	vcpu = calloc(1, sizeof(*vcpu) + n * sizeof(vcpu->slot[0]));
-	vcpu->nr_slots = n;
+	kvm_exitstat_counters_init(vcpu, n);
 	for (u32 s = 0; s < n; s++) {
 		vcpu->slot[s].exits = s + 1;
 		vcpu->slot[s].cycles = ((u64)s << 32) + 7;

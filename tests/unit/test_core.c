@@ -33,7 +33,7 @@ static struct kvm_exitstat_counters *new_counters(enum kvm_exitstat_vendor v)
 		calloc(1, sizeof(*c) + n * sizeof(c->slot[0]));
 
 	assert_non_null(c);
-	c->nr_slots = n;
+	kvm_exitstat_counters_init(c, n);
 	return c;
 }
 
@@ -363,13 +363,44 @@ static void test_accumulate(void **state)
 
 /* ---- the exit path ---- */
 
+static u64 total_cycles(const struct kvm_exitstat_counters *c)
+{
+	struct kvm_exitstat_counter acc = { 0, 0 };
+
+	kvm_exitstat_accumulate(&acc, c, KVM_EXITSTAT_ALL);
+	return acc.cycles;
+}
+
+static void assert_all_slots_zero(const struct kvm_exitstat_counters *c)
+{
+	for (u32 s = 0; s < c->nr_slots; s++) {
+		assert_int_equal(c->slot[s].exits, 0);
+		assert_int_equal(c->slot[s].cycles, 0);
+	}
+}
+
+/* Switching counting back on drops the exit that was in flight when it
+ * went off: the next done() must not bill it the time counting was off. */
+static void test_forgotten_exit_is_not_billed(void **state)
+{
+	struct kvm_exitstat_counters *c = new_counters(KVM_EXITSTAT_VENDOR_SVM);
+
+	(void)state;
+	kvm_exitstat_count_exit(c, 0x72, 1000);
+	kvm_exitstat_forget_inflight(c);
+	kvm_exitstat_count_done(c, 900000);
+	assert_int_equal(c->slot[0x72].exits, 1);
+	assert_int_equal(total_cycles(c), 0);
+	free(c);
+}
+
 static void test_exit_then_done_charges_cycles(void **state)
 {
 	struct kvm_exitstat_counters *c = new_counters(KVM_EXITSTAT_VENDOR_VMX);
 
 	(void)state;
 	kvm_exitstat_count_done(c, 50);		/* nothing in flight */
-	assert_int_equal(c->slot[10].cycles, 0);
+	assert_all_slots_zero(c);
 
 	kvm_exitstat_count_exit(c, 10, 1000);
 	assert_int_equal(c->slot[10].exits, 1);	/* counted at once */
@@ -377,6 +408,7 @@ static void test_exit_then_done_charges_cycles(void **state)
 	assert_int_equal(c->slot[10].cycles, 250);
 	kvm_exitstat_count_done(c, 9999);	/* closes only once */
 	assert_int_equal(c->slot[10].cycles, 250);
+	assert_int_equal(total_cycles(c), 250);
 
 	/* a fastpath exit closed before re-entry, then a slow one */
 	kvm_exitstat_count_exit(c, 32, 2000);
@@ -621,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_totals_over_vcpus),
 		cmocka_unit_test(test_accumulate),
 		cmocka_unit_test(test_exit_then_done_charges_cycles),
+		cmocka_unit_test(test_forgotten_exit_is_not_billed),
 		cmocka_unit_test(test_asking_cpuid_is_counted_before_answer),
 		cmocka_unit_test(test_discovery),
 		cmocka_unit_test(test_not_counting),
