@@ -23,11 +23,17 @@ struct kvm_exitstat_vcpu {
 
 extern struct static_key_true kvm_exitstat_counting;
 
-static __always_inline void kvm_exitstat_exit(struct kvm_vcpu *vcpu, u32 slot)
-{
-	if (static_branch_likely(&kvm_exitstat_counting))
-		kvm_exitstat_count_exit(&vcpu->arch.exitstat->c, slot, rdtsc());
-}
+/*
+ * A macro, not a function, so that the slot (the vendor's reason read from
+ * its exit state and mapped to a counter) is computed only behind the
+ * static branch: with counting off, an exit costs one jump here.
+ */
+#define kvm_exitstat_exit(vcpu, slot)					\
+do {									\
+	if (static_branch_likely(&kvm_exitstat_counting))		\
+		kvm_exitstat_count_exit(&(vcpu)->arch.exitstat->c, (slot),	\
+					rdtsc());			\
+} while (0)
 
 static __always_inline void kvm_exitstat_done(struct kvm_vcpu *vcpu)
 {

@@ -233,8 +233,8 @@ function table(v, title, note,   p, o, tr, tp, q, sn) {
 			v == "intel" ? "VMX" : "SVM", sn, snapq[v], sn / snapq[v]
 		printf "    (exitstat'\''s own discover() and snapshot_take() run in the selftest vCPU: there is no L2 Linux here)\n"
 	}
-	printf "  counters per vCPU: %d slots: %d bytes (16 + %d x 16); with its list node %d bytes, kmalloc-%d under SLUB (limit 4096)\n",
-		slots[v], counters[v], slots[v], alloc[v], slab[v]
+	printf "  counters per vCPU: %d slots: %d bytes (%d + %d x 16); with its list node %d bytes, kmalloc-%d under SLUB (limit 4096)\n",
+		slots[v], counters[v], counters[v] - 16 * slots[v], slots[v], alloc[v], slab[v]
 	row(v, "memory", "counter_slots", slots[v], "count")
 	row(v, "memory", "counter_bytes_per_vcpu", counters[v], "bytes")
 	row(v, "memory", "allocated_bytes_per_vcpu", alloc[v], "bytes")
