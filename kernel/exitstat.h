@@ -71,8 +71,9 @@ bool __kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx,
 			  u32 *ecx, u32 *edx);
 
 /*
- * Called for every CPUID exit: the leaves outside 0x40000000-0x4fffffff,
- * nearly all of them, are left to KVM without a call.
+ * Called by kvm_cpuid() for a leaf the guest's CPUID model lacks: only those
+ * in 0x40000000-0x4fffffff can be ours, the rest are left to KVM without a
+ * call.
  */
 static inline bool kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax,
 				      u32 *ebx, u32 *ecx, u32 *edx)

@@ -88,7 +88,8 @@ kvm_objects exitstat.o exitstat_core.o
 commit "KVM: x86: count VM exits per reason and answer the kvm-exitstat leaves" \
 "Count every VM exit of a vCPU by reason, with the host TSC cycles from
 the exit until KVM has handled it, and answer the leaves from
-kvm_emulate_cpuid().  The vendor run loops record each exit as soon as
+kvm_cpuid() when the guest's CPUID model lacks them, so that the leaves
+it has cost nothing.  The vendor run loops record each exit as soon as
 its reason is known, so fastpath exits count too; x86.c closes the cycle
 interval after the handler or before a fastpath re-entry.  Counters are
 per vCPU: no atomic operation and no shared cache line on the exit path,
