@@ -3,14 +3,18 @@
 # root it installs what is missing; otherwise it prints the one command that
 # does and exits 2, so a newcomer's first `make` says exactly what to type.
 # A name written PKG/backports comes from the release's backports suite,
-# which lab/add-backports.sh adds first.
+# which lab/add-backports.sh adds first; one written PKG=VERSION must be
+# installed in exactly that version.
 set -euo pipefail
 
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 missing=() backports=0
 for pkg in "$@"; do
-	dpkg-query -W -f='${Status}' "${pkg%/*}" 2>/dev/null | grep -q 'install ok installed' &&
-		continue
+	name=${pkg%/*} want=
+	case $name in *=*) want=${name#*=} name=${name%%=*} ;; esac
+	status=$(dpkg-query -W -f='${Status} ${Version}' "$name" 2>/dev/null) || status=
+	[ "${status% *}" = "install ok installed" ] && [ -z "$want" ] && continue
+	[ "$status" = "install ok installed $want" ] && continue
 	if [ "${pkg#*/}" = backports ]; then
 		pkg=${pkg%/*}/$codename-backports
 		backports=1
