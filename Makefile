@@ -10,7 +10,7 @@ KSRC_PKG := linux-source-$(KVER)$(if $(filter 6.1,$(KVER)),,/backports)
 DEPS_BUILD := gcc make bc bison flex libelf-dev libssl-dev cpio \
 	$(KSRC_PKG) libcmocka-dev python3-ply python3-git clang libclang-rt-14-dev
 DEPS_LAB := busybox-static qemu-system-x86 bochs bochsbios vgabios bochs-term \
-	isolinux syslinux-common xorriso cpuid
+	isolinux syslinux-common xorriso cpuid kmod openssl
 
 BUILD := build
 TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
@@ -18,7 +18,8 @@ TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 CORE_SRC := kernel/exitstat_core.c kernel/exitstat_core.h \
 	include/uapi/asm/kvm_exitstat.h tests/unit/kshim.h
 
-.PHONY: help demo check deps kernel unit checkpatch lab series selftests bench install clean
+.PHONY: help demo check deps kernel unit checkpatch lab series selftests bench install clean \
+	modules modules-install modules-uninstall
 
 help:
 	@echo "make demo        build the patched kernel, boot the lab, show the exit table"
@@ -34,6 +35,9 @@ help:
 	@echo "make fuzz        libFuzzer over the leaf handler, 10 million inputs"
 	@echo "make sweep       every ecx value (2^32) through both per-reason leaves, both vendors"
 	@echo "make install     install exitstat and its man page (PREFIX=$(PREFIX), DESTDIR)"
+	@echo "make modules     real hardware: build kvm modules with kvm-exitstat for the running kernel (KDIR, KSRC)"
+	@echo "make modules-install    ... install them in /lib/modules/\$$(uname -r)/updates and reload KVM"
+	@echo "make modules-uninstall  ... remove them again and reload the kernel's own KVM"
 
 deps:
 	@lab/deps.sh $(DEPS_BUILD) $(DEPS_LAB)
@@ -81,6 +85,17 @@ selftests: kernel
 	@lab/selftests.sh $(VENDOR) $(SET)
 
 install: install-exitstat
+
+# Real hardware (docs/hardware.md): the kvm modules of the running kernel,
+# rebuilt out of tree with our hooks.
+modules:
+	@hardware/build-modules.sh
+
+modules-install: modules
+	@hardware/install-modules.sh
+
+modules-uninstall:
+	@hardware/install-modules.sh --remove
 
 clean:
 	rm -rf $(BUILD)

@@ -3,6 +3,8 @@
 # $KTREE, the lab /init and helpers, a scenario script and static binaries.
 # usage: lab/initramfs.sh OUT.cpio.gz SCENARIO.sh [STATIC-BINARY...]
 # INITRAMFS_TREE=DIR: also copy DIR's contents into the root (lab/l2.sh).
+# KVM_MODULES=DIR: kvm.ko, kvm-intel.ko and kvm-amd.ko from DIR instead of
+# $KTREE (the ones hardware/build-modules.sh built out of tree).
 set -euo pipefail
 
 . "$(dirname "$0")/env.sh"	# KTREE: the built kernel tree
@@ -28,8 +30,10 @@ ln -s busybox "$root/bin/sh"
 # Keep the tree's layout so depmod and modprobe see what they expect.
 for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko \
 	 arch/x86/kvm/kvm-amd.ko; do
+	from=$KTREE/$m
+	[ -z "${KVM_MODULES:-}" ] || [ "${m%/*}" != arch/x86/kvm ] || from=$KVM_MODULES/${m##*/}
 	mkdir -p "$root/lib/modules/$release/kernel/$(dirname "$m")"
-	cp "$KTREE/$m" "$root/lib/modules/$release/kernel/$m"
+	cp "$from" "$root/lib/modules/$release/kernel/$m"
 done
 "$busybox" depmod -b "$root" "$release"
 install -m 755 "$here/init.sh" "$root/init"

@@ -35,7 +35,7 @@ grep -a 'warning:' "$out/selftest-build.log" >&2 || true
 cp "$sel/x86_64/exitstat_test" "$out/exitstat_test"
 
 "$repo/lab/initramfs.sh" "$out/initrd-scenarios.gz" "$repo/tests/lab/scenarios.sh" \
-	"$out/exitstat_test"
+	"$out/exitstat_test" "$repo/hardware/reload-kvm.sh"
 
 log=$out/serial-$vendor.log
 rc=0

@@ -43,6 +43,10 @@ if stage "kernel build (linux-$KVER)" lab/build-kernel.sh; then
 		# host side.  On AMD only: under Bochs it takes ~2 minutes (make demo).
 		stage "lab: L2 Linux guest on AMD, cpuid and exitstat vs host" \
 			lab/run-guest.sh amd
+		# Real hardware's path: the modules built out of tree, against the
+		# lab tree (then run in the lab) and against Debian's headers.
+		stage "hardware: out-of-tree modules, Debian's headers, install" \
+			tests/hardware/check.sh
 	fi
 fi
 echo "make check took $((SECONDS - start)) s"

@@ -86,6 +86,30 @@ check "load with defaults again" kvm_load
 check "first query after the last load sees only itself" $T -n "$N" -f first
 check "cpuid after the last load" $T -n "$N" cpuid
 
+# 5b. make modules-install's reload (hardware/reload-kvm.sh): refused while
+#     a program holds /dev/kvm - this shell here - and done once it lets go.
+reload_refused_while_held() {
+	exec 3</dev/kvm
+	out=$(reload-kvm.sh 2>&1)
+	rc=$?
+	exec 3<&-
+	echo "$out"
+	[ $rc -eq 1 ] || { echo "reload-kvm.sh exited $rc; expected 1 (KVM in use)"; return 1; }
+	case $out in
+	"reload-kvm: $vendor is in use (1 references): stop the VMs first; KVM is held by: $$ (sh)") ;;
+	*) echo "expected: 'reload-kvm: $vendor is in use (1 references): stop the VMs first; KVM is held by: $$ (sh)'"; return 1 ;;
+	esac
+	grep -q "^$vendor " /proc/modules || { echo "$vendor was unloaded anyway"; return 1; }
+}
+check "reload-kvm.sh refuses while /dev/kvm is open" reload_refused_while_held
+reload_when_free() {
+	out=$(reload-kvm.sh 2>&1) || { echo "$out"; return 1; }
+	echo "$out"
+	[ "$out" = "reload-kvm: reloaded kvm and $vendor: kvm-exitstat, exitstat_enable=Y" ]
+}
+check "reload-kvm.sh reloads once nothing holds KVM" reload_when_free
+check "first query after reload-kvm.sh sees only itself" $T -n "$N" -f first
+
 # 6. A flood of queries with the host's query log on: the counts stay
 #    exact and the log stays within printk's rate limit (10 lines / 5 s).
 log_within_limit() {

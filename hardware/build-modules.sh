@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Builds kvm.ko, kvm-intel.ko and kvm-amd.ko with kvm-exitstat for a kernel
+# other than the lab's - by default the one this host runs - out of tree:
+# against that kernel's headers, from the same kernel's source, patched with
+# kernel/linux-X.Y/hooks.patch.  Nothing outside $OUT is written.
+#
+# Environment:
+#   KDIR  the kernel's build directory: its headers, .config and Module.symvers
+#         (default /lib/modules/$(uname -r)/build; Debian: linux-headers-*)
+#   KSRC  that kernel's source, a tarball or an unpacked tree (default Debian's
+#         /usr/src/linux-source-X.Y.tar.xz); it must be the same version
+#   OUT   build directory (default $EXITSTAT_CACHE/modules-<kernel release>)
+# Exit status: 0 built, 1 the build failed, 2 something to install or fix first.
+set -euo pipefail
+. "$(dirname "$0")/../lab/env.sh"
+
+start=$SECONDS
+die() { echo "build-modules: $2" >&2; exit "$1"; }
+deps=$TOP/lab/deps.sh
+"$deps" make gcc git kmod binutils xz-utils
+if [ -z "${KDIR:-}" ]; then
+	KDIR=/lib/modules/$(uname -r)/build
+	# This host's own kernel: Debian and Ubuntu package its headers by release.
+	[ -e "$KDIR" ] || "$deps" "linux-headers-$(uname -r)"
+fi
+
+[ -f "$KDIR/Module.symvers" ] && [ -f "$KDIR/.config" ] ||
+	die 2 "$KDIR holds no kernel headers (no .config or Module.symvers); set KDIR to the build directory of the kernel to build for"
+grep -q '^CONFIG_KVM=m' "$KDIR/.config" ||
+	die 2 "the kernel of $KDIR does not build KVM as a module (CONFIG_KVM=m): only modules can be replaced"
+# The release that modules built here carry in their vermagic (Debian's
+# headers say 6.1.0-N-amd64 there but the bare version in kernel.release).
+krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$KDIR/include/generated/utsrelease.h")
+kver=$(make -s -C "$KDIR" kernelversion)
+series=$(cut -d. -f1-2 <<<"$kver")
+hooks=$TOP/kernel/linux-$series/hooks.patch
+[ -f "$hooks" ] ||
+	die 2 "no kvm-exitstat hooks for Linux $series ($krel); there are hooks for: $(cd "$TOP/kernel" && echo linux-* | sed 's/linux-//g')"
+
+if [ -z "${KSRC:-}" ]; then
+	KSRC=/usr/src/linux-source-$series.tar.xz
+	# Debian's headers and source of one kernel are packages of one version.
+	hpkg=$(dpkg-query -S "$(realpath "$KDIR")" 2>/dev/null | head -n 1 | sed 's/[,:].*//') || true
+	if [ -n "$hpkg" ]; then
+		"$deps" "linux-source-$series=$(dpkg-query -W -f='${Version}' "$hpkg")"
+	fi
+fi
+[ -e "$KSRC" ] ||
+	die 2 "no kernel source at $KSRC; on Debian: apt-get install linux-source-$series, or set KSRC to the source of $krel"
+OUT=${OUT:-$EXITSTAT_CACHE/modules-$krel}
+src=$OUT/src
+
+# The part of the source that becomes the three modules, and the top
+# Makefile that says which version it is.
+parts=(Makefile arch/x86/kvm virt/kvm arch/x86/include/asm/kvm_host.h)
+stamp="$(realpath "$KSRC") $(stat -c %Y "$KSRC") $(sha256sum "$hooks" "$TOP/hardware/Kbuild" | cut -d' ' -f1 | tr '\n' ' ')"
+if [ "$(cat "$src/.exitstat-stamp" 2>/dev/null)" != "$stamp" ]; then
+	echo "build-modules: taking ${parts[*]} from $KSRC"
+	rm -rf "$src"
+	mkdir -p "$src"
+	if [ -d "$KSRC" ]; then
+		(cd "$KSRC" && cp -a --parents "${parts[@]}" "$src/")
+	else
+		top=$(tar -tf "$KSRC" 2>/dev/null | head -n 1 | cut -d/ -f1) || true
+		[ -n "$top" ] || die 2 "$KSRC is neither a directory nor a tarball tar can read"
+		tar -xf "$KSRC" -C "$src" --strip-components=1 "${parts[@]/#/$top/}"
+	fi
+	srcver=$(awk -F' *= *' '/^(VERSION|PATCHLEVEL|SUBLEVEL) *=/ { v[$1] = $2 }
+		END { print v["VERSION"] "." v["PATCHLEVEL"] "." v["SUBLEVEL"] }' "$src/Makefile")
+	[ "$srcver" = "$kver" ] ||
+		die 2 "$KSRC is Linux $srcver but $KDIR is $kver ($krel): KVM's structures must match the running kernel's. On Debian, linux-source-$series always has the newest point release: upgrade the kernel (apt-get install linux-image-amd64 linux-headers-amd64) and boot it, or set KSRC to the source of $kver"
+	# (the ceiling keeps git from taking a repository around $OUT for the tree)
+	(cd "$src" && GIT_CEILING_DIRECTORIES=$OUT git apply --whitespace=nowarn "$hooks") ||
+		die 1 "$(basename "$hooks") does not apply to $KSRC"
+	mkdir -p "$src/include/trace" "$src/arch/x86/include/uapi/asm"
+	cp "$TOP/hardware/Kbuild" "$src/arch/x86/kvm/Kbuild"
+	echo "$stamp" >"$src/.exitstat-stamp"
+fi
+# Our files: copied only when changed, so a rebuild compiles only them.
+put() { cmp -s "$1" "$2" || cp "$1" "$2"; }
+for f in "$TOP"/kernel/exitstat*.[ch]; do
+	put "$f" "$src/arch/x86/kvm/$(basename "$f")"
+done
+put "$TOP/include/uapi/asm/kvm_exitstat.h" "$src/arch/x86/include/uapi/asm/kvm_exitstat.h"
+
+log=$OUT/build.log
+echo "build-modules: building KVM for $krel (Linux $kver) against $KDIR (log: $log)"
+if ! make -C "$KDIR" M="$src/arch/x86/kvm" -j"$(nproc)" modules >"$log" 2>&1; then
+	grep -E 'error|Error' "$log" | head -40 >&2
+	die 1 "the build failed; see $log"
+fi
+if grep -E 'warning:' "$log" >&2; then
+	die 1 "the build printed warnings; see $log"
+fi
+for m in kvm kvm-intel kvm-amd; do
+	cp "$src/arch/x86/kvm/$m.ko" "$OUT/$m.ko"
+done
+echo "build-modules: built kvm.ko kvm-intel.ko kvm-amd.ko for $krel in $((SECONDS - start)) s: $OUT"
