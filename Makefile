@@ -6,8 +6,11 @@ export KVER
 
 # Debian packages: building the kernel and the tests, then running the lab.
 # Debian ships 6.1 in the release itself and 6.12 in its backports suite.
+# pahole: Kconfig records its version in .config; Debian's 6.12 headers pull
+# it in, so without it here the lab's and the stock tree's configs could be
+# made on either side of that install and differ.
 KSRC_PKG := linux-source-$(KVER)$(if $(filter 6.1,$(KVER)),,/backports)
-DEPS_BUILD := gcc make bc bison flex libelf-dev libssl-dev cpio \
+DEPS_BUILD := gcc make bc bison flex libelf-dev libssl-dev cpio pahole \
 	$(KSRC_PKG) libcmocka-dev python3-ply python3-git clang libclang-rt-14-dev
 DEPS_LAB := busybox-static qemu-system-x86 bochs bochsbios vgabios bochs-term \
 	isolinux syslinux-common xorriso cpuid kmod openssl
