@@ -52,7 +52,7 @@ src=$OUT/src
 
 # The part of the source that becomes the three modules, and the top
 # Makefile that says which version it is.
-parts=(Makefile arch/x86/kvm virt/kvm arch/x86/include/asm/kvm_host.h)
+parts=(Makefile arch/x86/kvm virt/kvm include/linux/kvm_host.h)
 stamp="$(realpath "$KSRC") $(stat -c %Y "$KSRC") $(sha256sum "$hooks" "$TOP/hardware/Kbuild" | cut -d' ' -f1 | tr '\n' ' ')"
 if [ "$(cat "$src/.exitstat-stamp" 2>/dev/null)" != "$stamp" ]; then
 	echo "build-modules: taking ${parts[*]} from $KSRC"

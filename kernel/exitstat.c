@@ -144,13 +144,13 @@ int kvm_exitstat_vcpu_create(struct kvm_vcpu *vcpu)
 	list_add(&s->node, &vcpus);
 	nr_vcpus++;
 	mutex_unlock(&vcpus_lock);
-	vcpu->arch.exitstat = s;
+	vcpu->exitstat = s;
 	return 0;
 }
 
 void kvm_exitstat_vcpu_free(struct kvm_vcpu *vcpu)
 {
-	struct kvm_exitstat_vcpu *s = vcpu->arch.exitstat;
+	struct kvm_exitstat_vcpu *s = vcpu->exitstat;
 	u32 i;
 
 	if (!s)
@@ -162,7 +162,7 @@ void kvm_exitstat_vcpu_free(struct kvm_vcpu *vcpu)
 		kvm_exitstat_accumulate(&retired[i], &s->c, i);
 	mutex_unlock(&vcpus_lock);
 	kfree(s);
-	vcpu->arch.exitstat = NULL;
+	vcpu->exitstat = NULL;
 }
 
 static void sum_vcpu(const struct kvm_exitstat_query *q, u32 slot,
@@ -170,7 +170,7 @@ static void sum_vcpu(const struct kvm_exitstat_query *q, u32 slot,
 {
 	struct kvm_vcpu *vcpu = q->scope;
 
-	kvm_exitstat_accumulate(acc, &vcpu->arch.exitstat->c, slot);
+	kvm_exitstat_accumulate(acc, &vcpu->exitstat->c, slot);
 }
 
 static void sum_vm(const struct kvm_exitstat_query *q, u32 slot,
@@ -181,7 +181,7 @@ static void sum_vm(const struct kvm_exitstat_query *q, u32 slot,
 	unsigned long i;
 
 	kvm_for_each_vcpu(i, vcpu, kvm)
-		kvm_exitstat_accumulate(acc, &vcpu->arch.exitstat->c, slot);
+		kvm_exitstat_accumulate(acc, &vcpu->exitstat->c, slot);
 }
 
 static void sum_global(const struct kvm_exitstat_query *q, u32 slot,

@@ -31,14 +31,14 @@ extern struct static_key_true kvm_exitstat_counting;
 #define kvm_exitstat_exit(vcpu, slot)					\
 do {									\
 	if (static_branch_likely(&kvm_exitstat_counting))		\
-		kvm_exitstat_count_exit(&(vcpu)->arch.exitstat->c, (slot),	\
+		kvm_exitstat_count_exit(&(vcpu)->exitstat->c, (slot),	\
 					rdtsc());			\
 } while (0)
 
 static __always_inline void kvm_exitstat_done(struct kvm_vcpu *vcpu)
 {
 	if (static_branch_likely(&kvm_exitstat_counting))
-		kvm_exitstat_count_done(&vcpu->arch.exitstat->c, rdtsc());
+		kvm_exitstat_count_done(&vcpu->exitstat->c, rdtsc());
 }
 
 /* A vendor's exit handler table: handler[reason], NULL if KVM has none. */

@@ -133,7 +133,7 @@ for p in "$out"/*.patch; do
 done
 
 # The kernel side of the series is exactly what the lab builds and tests.
-for f in $(git_wt diff --name-only pristine HEAD -- arch); do
+for f in $(git_wt diff --name-only pristine HEAD -- arch include); do
 	cmp -s "$wt/$f" "$KTREE/$f" || { echo "series: $f differs from the lab tree" >&2; exit 1; }
 done
 final=$(git_wt rev-parse HEAD^{tree})

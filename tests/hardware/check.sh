@@ -35,6 +35,25 @@ check_modules() {	# DIR RELEASE
 	esac
 }
 
+# 0. Code built into the kernel (kernel/entry/kvm.c: vcpu->stat) keeps the
+#    stock struct kvm_vcpu, so our modules may only append to it and must
+#    leave every other header of the kernel as it is.
+layout() {
+	local headers stock ours
+	headers=$(git -C "$KTREE" diff --name-only pristine -- include arch/x86/include)
+	[ "$headers" = include/linux/kvm_host.h ] ||
+		{ echo "the hooks change these kernel headers: $headers; expected only include/linux/kvm_host.h"; return 1; }
+	stock=$(git -C "$KTREE" show pristine:include/linux/kvm_host.h | sed -n '/^struct kvm_vcpu {$/,/^};$/p' | sed '$d')
+	ours=$(sed -n '/^struct kvm_vcpu {$/,/^};$/p' "$KTREE/include/linux/kvm_host.h" | sed '$d')
+	[ -n "$stock" ] && [ "${ours:0:${#stock}}" = "$stock" ] ||
+		{ echo "struct kvm_vcpu: the hooks change it before its last stock field"; return 1; }
+}
+if layout; then
+	ok "the hooks only append to struct kvm_vcpu, and change no other kernel header"
+else
+	bad "struct kvm_vcpu's layout, as the kernel's own code sees it"
+fi
+
 # 1. Against the lab tree, then in the lab.
 lab_out=$EXITSTAT_CACHE/modules-lab-$KVER
 lab_rel=$(cat "$KTREE/include/config/kernel.release")
@@ -120,8 +139,8 @@ else
 	bad "build-modules with KDIR=/nonexistent: exit $rc, '$out'"
 fi
 fake=$(mktemp -d)
-mkdir -p "$fake/arch/x86/kvm" "$fake/virt/kvm" "$fake/arch/x86/include/asm"
-: >"$fake/arch/x86/include/asm/kvm_host.h"
+mkdir -p "$fake/arch/x86/kvm" "$fake/virt/kvm" "$fake/include/linux"
+: >"$fake/include/linux/kvm_host.h"
 printf 'VERSION = 6\nPATCHLEVEL = %s\nSUBLEVEL = 1\n' "${KVER#6.}" >"$fake/Makefile"
 kver=$(make -s -C "$KTREE" kernelversion)
 out=$(KDIR=$KTREE KSRC=$fake OUT=$fake/out "$TOP/hardware/build-modules.sh" 2>&1)
