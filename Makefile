@@ -32,7 +32,7 @@ help:
 	@echo "make checkpatch  only checkpatch --strict on the kernel side"
 	@echo "make lab         only the lab scenarios on both emulated vendors"
 	@echo "make bench       cost of counting per exit vs stock KVM and its tracepoints"
-	@echo "make selftests   KVM's own selftests on stock and patched kernels (VENDOR=amd|intel, SET=all|quick)"
+	@echo "make selftests   KVM's own selftests, stock KVM vs ours, same outcome (VENDOR=amd|intel, SET=all|quick)"
 	@echo "make report      boot profile + Q3/Q4 answers, plotted: docs/report/ (both vendors)"
 	@echo "make series      the kernel side as a git format-patch series against Debian's tree (KVER)"
 	@echo "make fuzz        libFuzzer over the leaf handler, 10 million inputs"

@@ -10,6 +10,8 @@
 #   KSRC  that kernel's source, a tarball or an unpacked tree (default Debian's
 #         /usr/src/linux-source-X.Y.tar.xz); it must be the same version
 #   OUT   build directory (default $EXITSTAT_CACHE/modules-<kernel release>)
+#   STOCK_KVM=1  build the source's own KVM, without kvm-exitstat: what
+#         lab/selftests.sh compares ours with (default OUT modules-stock-...)
 # Exit status: 0 built, 1 the build failed, 2 something to install or fix first.
 set -euo pipefail
 . "$(dirname "$0")/../lab/env.sh"
@@ -47,13 +49,14 @@ if [ -z "${KSRC:-}" ]; then
 fi
 [ -e "$KSRC" ] ||
 	die 2 "no kernel source at $KSRC; on Debian: apt-get install linux-source-$series, or set KSRC to the source of $krel"
-OUT=${OUT:-$EXITSTAT_CACHE/modules-$krel}
+stock=${STOCK_KVM:-0}
+OUT=${OUT:-$EXITSTAT_CACHE/modules-$([ "$stock" = 1 ] && echo stock-)$krel}
 src=$OUT/src
 
 # The part of the source that becomes the three modules, and the top
 # Makefile that says which version it is.
 parts=(Makefile arch/x86/kvm virt/kvm include/linux/kvm_host.h)
-stamp="$(realpath "$KSRC") $(stat -c %Y "$KSRC") $(sha256sum "$hooks" "$TOP/hardware/Kbuild" | cut -d' ' -f1 | tr '\n' ' ')"
+stamp="stock=$stock $(realpath "$KSRC") $(stat -c %Y "$KSRC") $(sha256sum "$hooks" "$TOP/hardware/Kbuild" | cut -d' ' -f1 | tr '\n' ' ')"
 if [ "$(cat "$src/.exitstat-stamp" 2>/dev/null)" != "$stamp" ]; then
 	echo "build-modules: taking ${parts[*]} from $KSRC"
 	rm -rf "$src"
@@ -70,21 +73,25 @@ if [ "$(cat "$src/.exitstat-stamp" 2>/dev/null)" != "$stamp" ]; then
 	[ "$srcver" = "$kver" ] ||
 		die 2 "$KSRC is Linux $srcver but $KDIR is $kver ($krel): KVM's structures must match the running kernel's. On Debian, linux-source-$series always has the newest point release: upgrade the kernel (apt-get install linux-image-amd64 linux-headers-amd64) and boot it, or set KSRC to the source of $kver"
 	# (the ceiling keeps git from taking a repository around $OUT for the tree)
-	(cd "$src" && GIT_CEILING_DIRECTORIES=$OUT git apply --whitespace=nowarn "$hooks") ||
-		die 1 "$(basename "$hooks") does not apply to $KSRC"
+	if [ "$stock" != 1 ]; then
+		(cd "$src" && GIT_CEILING_DIRECTORIES=$OUT git apply --whitespace=nowarn "$hooks") ||
+			die 1 "$(basename "$hooks") does not apply to $KSRC"
+	fi
 	mkdir -p "$src/include/trace" "$src/arch/x86/include/uapi/asm"
 	cp "$TOP/hardware/Kbuild" "$src/arch/x86/kvm/Kbuild"
 	echo "$stamp" >"$src/.exitstat-stamp"
 fi
 # Our files: copied only when changed, so a rebuild compiles only them.
 put() { cmp -s "$1" "$2" || cp "$1" "$2"; }
-for f in "$TOP"/kernel/exitstat*.[ch]; do
-	put "$f" "$src/arch/x86/kvm/$(basename "$f")"
-done
-put "$TOP/include/uapi/asm/kvm_exitstat.h" "$src/arch/x86/include/uapi/asm/kvm_exitstat.h"
+if [ "$stock" != 1 ]; then
+	for f in "$TOP"/kernel/exitstat*.[ch]; do
+		put "$f" "$src/arch/x86/kvm/$(basename "$f")"
+	done
+	put "$TOP/include/uapi/asm/kvm_exitstat.h" "$src/arch/x86/include/uapi/asm/kvm_exitstat.h"
+fi
 
 log=$OUT/build.log
-echo "build-modules: building KVM for $krel (Linux $kver) against $KDIR (log: $log)"
+echo "build-modules: building $([ "$stock" = 1 ] && echo "stock ")KVM for $krel (Linux $kver) against $KDIR (log: $log)"
 if ! make -C "$KDIR" M="$src/arch/x86/kvm" -j"$(nproc)" modules >"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -40 >&2
 	die 1 "the build failed; see $log"

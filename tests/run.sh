@@ -47,6 +47,13 @@ if stage "kernel build (linux-$KVER)" lab/build-kernel.sh; then
 		# lab tree (then run in the lab) and against Debian's headers.
 		stage "hardware: out-of-tree modules, Debian's headers, install" \
 			tests/hardware/check.sh
+		# KVM's own selftests of the same tree, with the stock KVM modules
+		# and with ours: the same outcome each.  Under Bochs only the quick
+		# set fits; make selftests VENDOR=intel runs them all.
+		stage "KVM selftests on AMD (all): stock KVM vs ours" \
+			lab/selftests.sh amd all
+		stage "KVM selftests on Intel (quick set): stock KVM vs ours" \
+			lab/selftests.sh intel quick
 	fi
 fi
 echo "make check took $((SECONDS - start)) s"
