@@ -46,4 +46,14 @@ cmd=$(exitstat --json -- true 2>&1)
 echo "L2-CMD-STATUS $?"
 echo "L2-CMD $cmd"
 exitstat -- true
+# The other output modes, once each, for L1 to check their shape.
+echo "L2-CSV-BEGIN"
+exitstat --csv -r cpuid
+echo "L2-CSV-END $?"
+echo "L2-PROM-BEGIN"
+exitstat --prometheus -r cpuid
+echo "L2-PROM-END $?"
+echo "L2-WATCH-BEGIN"
+exitstat --csv -w 0.5 -c 2 -r cpuid
+echo "L2-WATCH-END $?"
 echo "L2-DONE"

@@ -215,5 +215,27 @@ ce=$(awk -v r="$R_CPUID" '$1 == r { print $2 }' $d/cmd)
 echo "lab: exitstat -- true: $ce CPUID exits (cpuid costs $k a run)"
 expect "exitstat -- true reports CPUID exits > 0 (the new process's startup)" "${ce:-0}" -gt 0
 
+# The other modes: the lines between L2-X-BEGIN and L2-X-END, and its status.
+part() { sed -n "/^L2-$1-BEGIN\$/,/^L2-$1-END /p" $d/l2 | sed '1d;$d'; }
+status() { sed -n "s/^L2-$1-END //p" $d/l2; }
+if [ "$vendor" = kvm_amd ]; then
+	row="0x072,cpuid" m='kvm_exitstat_exits_total{vendor="svm",scope="vm",reason="0x072",name="cpuid"}'
+else
+	row="10,CPUID" m='kvm_exitstat_exits_total{vendor="vmx",scope="vm",reason="10",name="CPUID"}'
+fi
+part CSV >$d/csv
+expect "exitstat --csv -r cpuid: exit 0, header, the CPUID row, the total" \
+	"$(status CSV)|$(sed -n 1p $d/csv)|$(sed -n 2p $d/csv | cut -d, -f1-2)|$(sed -n 3p $d/csv | cut -d, -f1)|$(wc -l <$d/csv)" = \
+	"0|reason,name,exits,cycles,cycles_per_exit,share_pct|$row|total|3"
+part PROM >$d/prom
+pv=$(awk -v m="$m" '$1 == m { print $2 }' $d/prom)
+expect "exitstat --prometheus -r cpuid: exit 0, HELP and TYPE of 4 families, the CPUID sample ($pv) >= the csv's" \
+	"$(status PROM)|$(grep -c '^# HELP kvm_exitstat_' $d/prom)|$(grep -c '^# TYPE kvm_exitstat_.* counter$' $d/prom)" = "0|4|4" \
+	-a "${pv:-0}" -ge "$(sed -n 2p $d/csv | cut -d, -f3)"
+part WATCH >$d/watch
+expect "exitstat --csv -w 0.5 -c 2 -r cpuid: exit 0, the interval header, 2 intervals" \
+	"$(status WATCH)|$(sed -n 1p $d/watch)|$(grep -c '^[0-9.]*,total,' $d/watch)" = \
+	"0|time,reason,name,exits,cycles,exits_per_sec,cycles_per_sec,cycles_per_exit|2"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
