@@ -2,7 +2,8 @@
 # Builds kvm.ko, kvm-intel.ko and kvm-amd.ko with kvm-exitstat for a kernel
 # other than the lab's - by default the one this host runs - out of tree:
 # against that kernel's headers, from the same kernel's source, patched with
-# kernel/linux-X.Y/hooks.patch.  Nothing outside $OUT is written.
+# kernel/linux-X.Y/hooks.patch.  Apart from the Debian packages it installs
+# (the headers and source of that kernel), it writes only under $OUT.
 #
 # Environment:
 #   KDIR  the kernel's build directory: its headers, .config and Module.symvers
@@ -72,8 +73,8 @@ if [ "$(cat "$src/.exitstat-stamp" 2>/dev/null)" != "$stamp" ]; then
 		END { print v["VERSION"] "." v["PATCHLEVEL"] "." v["SUBLEVEL"] }' "$src/Makefile")
 	[ "$srcver" = "$kver" ] ||
 		die 2 "$KSRC is Linux $srcver but $KDIR is $kver ($krel): KVM's structures must match the running kernel's. On Debian, linux-source-$series always has the newest point release: upgrade the kernel (apt-get install linux-image-amd64 linux-headers-amd64) and boot it, or set KSRC to the source of $kver"
-	# (the ceiling keeps git from taking a repository around $OUT for the tree)
 	if [ "$stock" != 1 ]; then
+		# (the ceiling keeps git from taking a repository around $OUT for the tree)
 		(cd "$src" && GIT_CEILING_DIRECTORIES=$OUT git apply --whitespace=nowarn "$hooks") ||
 			die 1 "$(basename "$hooks") does not apply to $KSRC"
 	fi

@@ -34,7 +34,7 @@ live=0	# the modules are for the kernel running here, in the real root
 [ "$krel" = "$(uname -r)" ] && [ "$root" = / ] && live=1
 
 # Refuse before changing anything: a VM would lose its hypervisor.
-[ $live -eq 0 ] || "$reload" --check >/dev/null || { "$reload" --check; exit 1; }
+[ $live -eq 0 ] || "$reload" --check >/dev/null || exit 1	# it said why, on stderr
 
 if [ $remove -eq 1 ]; then
 	[ -d "$dest" ] || die 1 "nothing to remove: $dest does not exist"
