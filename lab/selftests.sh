@@ -14,7 +14,9 @@ sel=$KTREE/tools/testing/selftests/kvm
 mkdir -p "$out/bin"
 
 # Tests that finish in seconds even under Bochs: the Intel set for make check.
-quick="cpuid_test set_sregs_test sync_regs_test debug_regs userspace_io_test
+# Not sync_regs_test: in 6.12 it races two threads for 3 x 2 s of L1's
+# clock, which Bochs takes about 10 minutes to get through.
+quick="cpuid_test set_sregs_test debug_regs userspace_io_test
 platform_info_test userspace_msr_exit_test kvm_binary_stats_test
 set_memory_region_test get_msr_index_features"
 
