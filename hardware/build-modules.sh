@@ -24,7 +24,11 @@ deps=$TOP/lab/deps.sh
 if [ -z "${KDIR:-}" ]; then
 	KDIR=/lib/modules/$(uname -r)/build
 	# This host's own kernel: Debian and Ubuntu package its headers by release.
-	[ -e "$KDIR" ] || "$deps" "linux-headers-$(uname -r)"
+	if [ ! -e "$KDIR" ]; then
+		apt-cache show "linux-headers-$(uname -r)" >/dev/null 2>&1 ||
+			die 2 "no $KDIR, and no package linux-headers-$(uname -r): this kernel is not one Debian or Ubuntu ships; set KDIR to its build directory"
+		"$deps" "linux-headers-$(uname -r)"
+	fi
 fi
 
 [ -f "$KDIR/Module.symvers" ] && [ -f "$KDIR/.config" ] ||
