@@ -82,18 +82,12 @@ if [ "$(cat "$src/.exitstat-stamp" 2>/dev/null)" != "$stamp" ]; then
 		(cd "$src" && GIT_CEILING_DIRECTORIES=$OUT git apply --whitespace=nowarn "$hooks") ||
 			die 1 "$(basename "$hooks") does not apply to $KSRC"
 	fi
-	mkdir -p "$src/include/trace" "$src/arch/x86/include/uapi/asm"
+	mkdir -p "$src/include/trace" "$src/arch/x86/include/uapi/asm"	# both on -I
 	cp "$TOP/hardware/Kbuild" "$src/arch/x86/kvm/Kbuild"
 	echo "$stamp" >"$src/.exitstat-stamp"
 fi
-# Our files: copied only when changed, so a rebuild compiles only them.
-put() { cmp -s "$1" "$2" || cp "$1" "$2"; }
-if [ "$stock" != 1 ]; then
-	for f in "$TOP"/kernel/exitstat*.[ch]; do
-		put "$f" "$src/arch/x86/kvm/$(basename "$f")"
-	done
-	put "$TOP/include/uapi/asm/kvm_exitstat.h" "$src/arch/x86/include/uapi/asm/kvm_exitstat.h"
-fi
+# Our files, copied only when changed, so a rebuild compiles only them.
+[ "$stock" = 1 ] || "$TOP/lab/put-sources.sh" "$src"
 
 log=$OUT/build.log
 echo "build-modules: building $([ "$stock" = 1 ] && echo "stock ")KVM for $krel (Linux $kver) against $KDIR (log: $log)"

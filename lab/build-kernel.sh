@@ -36,12 +36,8 @@ if [ "$(cat "$KTREE/.exitstat-hooks" 2>/dev/null)" != "$sum" ]; then
 	echo "$sum" > "$KTREE/.exitstat-hooks"
 fi
 
-# Copy only what changed: an untouched file keeps its mtime and is not rebuilt.
-put() { cmp -s "$1" "$2" || cp "$1" "$2"; }
-for f in "$TOP"/kernel/exitstat*.[ch]; do
-	put "$f" "$KTREE/arch/x86/kvm/$(basename "$f")"
-done
-put "$TOP/include/uapi/asm/kvm_exitstat.h" "$KTREE/arch/x86/include/uapi/asm/kvm_exitstat.h"
+# Only what changed: an untouched file keeps its mtime and is not rebuilt.
+"$TOP/lab/put-sources.sh" "$KTREE"
 
 fragment=$TOP/lab/lab.config
 if ! cmp -s "$fragment" "$KTREE/.exitstat-config"; then

@@ -31,7 +31,9 @@ ln -s busybox "$root/bin/sh"
 for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko \
 	 arch/x86/kvm/kvm-amd.ko; do
 	from=$KTREE/$m
-	[ -z "${KVM_MODULES:-}" ] || [ "${m%/*}" != arch/x86/kvm ] || from=$KVM_MODULES/${m##*/}
+	if [ -n "${KVM_MODULES:-}" ] && [ "${m%/*}" = arch/x86/kvm ]; then
+		from=$KVM_MODULES/${m##*/}
+	fi
 	mkdir -p "$root/lib/modules/$release/kernel/$(dirname "$m")"
 	cp "$from" "$root/lib/modules/$release/kernel/$m"
 done
