@@ -19,7 +19,8 @@ BUILD := build
 TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 CORE_SRC := kernel/exitstat_core.c kernel/exitstat_core.h \
-	include/uapi/asm/kvm_exitstat.h tests/unit/kshim.h
+	include/uapi/asm/kvm_exitstat.h include/asm/kvm_exitstat_vcpu.h \
+	tests/unit/kshim.h
 
 .PHONY: help demo check deps kernel unit checkpatch lab series selftests bench install clean \
 	modules modules-install modules-uninstall
@@ -56,7 +57,7 @@ kernel: deps
 
 $(BUILD)/test_core: tests/unit/test_core.c $(CORE_SRC)
 	@mkdir -p $(BUILD)
-	$(CC) $(TEST_CFLAGS) -include tests/unit/kshim.h -Iinclude/uapi -Ikernel \
+	$(CC) $(TEST_CFLAGS) -include tests/unit/kshim.h -Iinclude/uapi -Iinclude -Ikernel \
 		tests/unit/test_core.c kernel/exitstat_core.c -lcmocka -o $@
 
 include tool/tool.mk

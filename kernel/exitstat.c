@@ -8,7 +8,6 @@
 #include <linux/kvm_host.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
-#include <linux/slab.h>
 #include "exitstat.h"
 
 /* Spelled out: checkpatch does not see the export after DEFINE_STATIC_KEY_TRUE. */
@@ -131,38 +130,30 @@ static void forget_exits_in_flight(void)
 	mutex_unlock(&vcpus_lock);
 }
 
-int kvm_exitstat_vcpu_create(struct kvm_vcpu *vcpu)
+/* Called last in vCPU creation, so that every vCPU on the list is whole. */
+void kvm_exitstat_vcpu_create(struct kvm_vcpu *vcpu)
 {
-	u32 n = kvm_exitstat_nr_slots(vendor);
-	struct kvm_exitstat_vcpu *s;
+	struct kvm_exitstat_vcpu *s = &vcpu->exitstat;
 
-	s = kzalloc(struct_size(s, c.slot, n), GFP_KERNEL_ACCOUNT);
-	if (!s)
-		return -ENOMEM;
-	kvm_exitstat_counters_init(&s->c, n);
+	kvm_exitstat_counters_init(&s->c, kvm_exitstat_nr_slots(vendor));
 	mutex_lock(&vcpus_lock);
 	list_add(&s->node, &vcpus);
 	nr_vcpus++;
 	mutex_unlock(&vcpus_lock);
-	vcpu->exitstat = s;
-	return 0;
 }
 
+/* Its counts go on in the global scope's sum of vCPUs already freed. */
 void kvm_exitstat_vcpu_free(struct kvm_vcpu *vcpu)
 {
-	struct kvm_exitstat_vcpu *s = vcpu->exitstat;
+	struct kvm_exitstat_vcpu *s = &vcpu->exitstat;
 	u32 i;
 
-	if (!s)
-		return;
 	mutex_lock(&vcpus_lock);
 	list_del(&s->node);
 	nr_vcpus--;
 	for (i = 0; i < s->c.nr_slots; i++)
 		kvm_exitstat_accumulate(&retired[i], &s->c, i);
 	mutex_unlock(&vcpus_lock);
-	kfree(s);
-	vcpu->exitstat = NULL;
 }
 
 static void sum_vcpu(const struct kvm_exitstat_query *q, u32 slot,
@@ -170,7 +161,7 @@ static void sum_vcpu(const struct kvm_exitstat_query *q, u32 slot,
 {
 	struct kvm_vcpu *vcpu = q->scope;
 
-	kvm_exitstat_accumulate(acc, &vcpu->exitstat->c, slot);
+	kvm_exitstat_accumulate(acc, &vcpu->exitstat.c, slot);
 }
 
 static void sum_vm(const struct kvm_exitstat_query *q, u32 slot,
@@ -181,7 +172,7 @@ static void sum_vm(const struct kvm_exitstat_query *q, u32 slot,
 	unsigned long i;
 
 	kvm_for_each_vcpu(i, vcpu, kvm)
-		kvm_exitstat_accumulate(acc, &vcpu->exitstat->c, slot);
+		kvm_exitstat_accumulate(acc, &vcpu->exitstat.c, slot);
 }
 
 static void sum_global(const struct kvm_exitstat_query *q, u32 slot,

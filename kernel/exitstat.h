@@ -2,9 +2,10 @@
 /*
  * kvm-exitstat: per-vCPU VM-exit counters that a guest reads with CPUID.
  *
- * The vendor module calls kvm_exitstat_exit() right after each VM exit;
- * x86.c calls kvm_exitstat_done() once KVM has finished with that exit,
- * either after the exit handler or before a fastpath re-entry.
+ * The vendor module calls kvm_exitstat_exit() right after each VM exit,
+ * or kvm_exitstat_no_exit() where its run returns without one; x86.c calls
+ * kvm_exitstat_done() once KVM has finished with that exit, either after
+ * the exit handler or before a fastpath re-entry: exactly once per run.
  */
 #ifndef ARCH_X86_KVM_EXITSTAT_H
 #define ARCH_X86_KVM_EXITSTAT_H
@@ -12,33 +13,39 @@
 #include <linux/build_bug.h>
 #include <linux/jump_label.h>
 #include <linux/kvm_host.h>
-#include <linux/list.h>
 #include <asm/msr.h>
 #include "exitstat_core.h"
-
-struct kvm_exitstat_vcpu {
-	struct list_head node;	/* on the list that global scope sums */
-	struct kvm_exitstat_counters c;	/* must be last: flexible array */
-};
 
 extern struct static_key_true kvm_exitstat_counting;
 
 /*
  * A macro, not a function, so that the slot (the vendor's reason read from
  * its exit state and mapped to a counter) is computed only behind the
- * static branch: with counting off, an exit costs one jump here.
+ * static branch: with counting off, an exit costs one jump here.  rdtsc is
+ * spelled out because its two halves are stored as they come (see
+ * struct kvm_exitstat_counters).
  */
 #define kvm_exitstat_exit(vcpu, slot)					\
 do {									\
-	if (static_branch_likely(&kvm_exitstat_counting))		\
-		kvm_exitstat_count_exit(&(vcpu)->exitstat->c, (slot),	\
-					rdtsc());			\
+	u32 lo, hi;							\
+									\
+	if (static_branch_likely(&kvm_exitstat_counting)) {		\
+		asm volatile("rdtsc" : "=a" (lo), "=d" (hi));		\
+		kvm_exitstat_count_exit(&(vcpu)->exitstat.c, (slot),	\
+					lo, hi);			\
+	}								\
 } while (0)
 
 static __always_inline void kvm_exitstat_done(struct kvm_vcpu *vcpu)
 {
 	if (static_branch_likely(&kvm_exitstat_counting))
-		kvm_exitstat_count_done(&vcpu->exitstat->c, rdtsc());
+		kvm_exitstat_count_done(&vcpu->exitstat.c, rdtsc());
+}
+
+/* A vCPU run that returns with no VM exit: the done() after it bills none. */
+static __always_inline void kvm_exitstat_no_exit(struct kvm_vcpu *vcpu)
+{
+	kvm_exitstat_forget_inflight(&vcpu->exitstat.c);
 }
 
 /* A vendor's exit handler table: handler[reason], NULL if KVM has none. */
@@ -65,7 +72,7 @@ unsigned int kvm_exitstat_nr_vcpus(void);
 void kvm_exitstat_create_vm_debugfs(struct kvm *kvm);
 void kvm_exitstat_create_vcpu_debugfs(struct kvm_vcpu *vcpu,
 				      struct dentry *dir);
-int kvm_exitstat_vcpu_create(struct kvm_vcpu *vcpu);
+void kvm_exitstat_vcpu_create(struct kvm_vcpu *vcpu);
 void kvm_exitstat_vcpu_free(struct kvm_vcpu *vcpu);
 bool __kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx,
 			  u32 *ecx, u32 *edx);

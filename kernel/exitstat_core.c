@@ -111,8 +111,8 @@ void kvm_exitstat_accumulate(struct kvm_exitstat_counter *acc,
 		return;
 	}
 	for (i = first; i <= last; i++) {
-		acc->exits += READ_ONCE(c->slot[i].exits);
-		acc->cycles += READ_ONCE(c->slot[i].cycles);
+		acc->exits += READ_ONCE(c->exits[i]);
+		acc->cycles += READ_ONCE(c->cycles[i]);
 	}
 }
 

@@ -9,36 +9,20 @@
 
 #include <linux/types.h>
 #include <asm/kvm_exitstat.h>
+#include <asm/kvm_exitstat_vcpu.h>
 
 /*
- * Counters are kept per slot, a dense index over the reasons the manual
- * defines, plus one slot for anything else so that the totals miss nothing.
- *
- * VMX: basic exit reasons 0..KVM_EXITSTAT_VMX_LAST are their own slots.
- * SVM: exit codes 0x000..0x0a6, 0x400..0x403 and -2, -1 (VMEXIT_BUSY,
- * VMEXIT_INVALID) are numbered in that order; sizing an array by the largest
- * code would take 2^32 entries.
+ * Slot of a VMX basic exit reason; called on every VM exit.  The barrier
+ * keeps the compiler from turning the branch into a cmov, one instruction
+ * more on every exit than a branch that is not taken.
  */
-#define KVM_EXITSTAT_VMX_LAST		85
-#define KVM_EXITSTAT_VMX_SLOTS		(KVM_EXITSTAT_VMX_LAST + 2)
-
-#define KVM_EXITSTAT_SVM_LOW_LAST	0x0a6
-#define KVM_EXITSTAT_SVM_HIGH_FIRST	0x400
-#define KVM_EXITSTAT_SVM_HIGH_LAST	0x403
-#define KVM_EXITSTAT_SVM_NEG_FIRST	0xfffffffeU
-#define KVM_EXITSTAT_SVM_HIGH_SLOT	(KVM_EXITSTAT_SVM_LOW_LAST + 1)
-#define KVM_EXITSTAT_SVM_NEG_SLOT	(KVM_EXITSTAT_SVM_HIGH_SLOT + \
-		KVM_EXITSTAT_SVM_HIGH_LAST - KVM_EXITSTAT_SVM_HIGH_FIRST + 1)
-#define KVM_EXITSTAT_SVM_OTHER_SLOT	(KVM_EXITSTAT_SVM_NEG_SLOT + 2)
-#define KVM_EXITSTAT_SVM_SLOTS		(KVM_EXITSTAT_SVM_OTHER_SLOT + 1)
-
-#define KVM_EXITSTAT_MAX_SLOTS		KVM_EXITSTAT_SVM_SLOTS
-
-/* Slot of a VMX basic exit reason; called on every VM exit. */
-static inline u32 kvm_exitstat_vmx_slot(u32 reason)
+static inline unsigned long kvm_exitstat_vmx_slot(u32 reason)
 {
-	return reason <= KVM_EXITSTAT_VMX_LAST ? reason :
-						 KVM_EXITSTAT_VMX_LAST + 1;
+	if (unlikely(reason > KVM_EXITSTAT_VMX_LAST)) {
+		barrier();
+		return KVM_EXITSTAT_VMX_LAST + 1;
+	}
+	return reason;
 }
 
 /* Slot of an SVM exit code; called on every VM exit. */
@@ -62,27 +46,16 @@ struct kvm_exitstat_counter {
 };
 
 /*
- * One vCPU's counters.  Only that vCPU's thread writes them, so the exit
- * path needs no atomic operation; readers sum over vCPUs and may see a
- * count one exit old, never a torn one (aligned 64-bit stores).
+ * No exit in flight: the next done() bills the sink.  Called where a vCPU
+ * run returns without a VM exit, so that done() itself need not reset
+ * anything: one store less on every exit.
  */
-struct kvm_exitstat_counters {
-	u64 exit_tsc;	/* host TSC when the exit in flight happened */
-	/* the counter of the exit in flight, or &unbilled if none */
-	struct kvm_exitstat_counter *inflight;
-	/* what a done() with no exit in flight charges; never reported */
-	struct kvm_exitstat_counter unbilled;
-	u32 nr_slots;
-	struct kvm_exitstat_counter slot[];
-};
-
-/* No exit in flight: the next done() charges none of the slots. */
 static inline void kvm_exitstat_forget_inflight(struct kvm_exitstat_counters *c)
 {
-	c->inflight = &c->unbilled;
+	c->inflight = KVM_EXITSTAT_SINK;
 }
 
-/* Zeroed counters of @nr_slots slots become ready for the exit path. */
+/* Zeroed counters become ready for the exit path of a vendor's @nr_slots. */
 static inline void kvm_exitstat_counters_init(struct kvm_exitstat_counters *c,
 					      u32 nr_slots)
 {
@@ -92,29 +65,38 @@ static inline void kvm_exitstat_counters_init(struct kvm_exitstat_counters *c,
 
 /*
  * At VM exit: count it and remember when it happened.  These two run on
- * every exit, so they keep a pointer rather than an index, and done() has
- * no branch (a done() without an exit bills 'unbilled'): make bench counts
- * their instructions.
+ * every exit and make bench counts their instructions: done() has no
+ * branch and the slot needs no arithmetic.
  */
 static inline void kvm_exitstat_count_exit(struct kvm_exitstat_counters *c,
-					   u32 slot, u64 tsc)
+					   unsigned long slot, u32 tsc_lo,
+					   u32 tsc_hi)
 {
-	struct kvm_exitstat_counter *e = &c->slot[slot];
-
-	e->exits++;
-	c->inflight = e;
-	c->exit_tsc = tsc;
+	c->exits[slot]++;
+	c->inflight = slot;
+	c->exit_tsc.lo = tsc_lo;
+	c->exit_tsc.hi = tsc_hi;
 }
 
-/* When KVM has finished handling that exit: charge its cycles. */
+/*
+ * Once KVM has finished handling that exit: charge its cycles.  Exactly
+ * once per exit (or per kvm_exitstat_forget_inflight()): a second call
+ * would charge the same exit again.
+ */
 static inline void kvm_exitstat_count_done(struct kvm_exitstat_counters *c,
 					   u64 tsc)
 {
-	struct kvm_exitstat_counter *e = c->inflight;
-	u64 cycles = tsc - c->exit_tsc;
+	u64 cycles;
 
-	kvm_exitstat_forget_inflight(c);
-	e->cycles += cycles;
+	/*
+	 * Hidden from the optimizer, the sum is one subtraction and one
+	 * addition to memory; left alone, gcc reassociates it into a load, two
+	 * operations and a store.
+	 */
+	OPTIMIZER_HIDE_VAR(tsc);
+	cycles = tsc - c->exit_tsc.tsc;
+	OPTIMIZER_HIDE_VAR(cycles);
+	c->cycles[c->inflight] += cycles;
 }
 
 u32 kvm_exitstat_nr_slots(enum kvm_exitstat_vendor vendor);

@@ -65,7 +65,7 @@ cp "$sel/x86_64/exitstat_bench" "$out/exitstat_bench"
 
 # ---- memory per vCPU, from the core's own definitions --------------------
 ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O1 -include "$TOP/tests/unit/kshim.h" \
-	-I"$TOP/include/uapi" -I"$TOP/kernel" "$TOP/tests/bench/memfig.c" \
+	-I"$TOP/include/uapi" -I"$TOP/include" -I"$TOP/kernel" "$TOP/tests/bench/memfig.c" \
 	"$TOP/kernel/exitstat_core.c" -o "$out/memfig" || die "memfig build failed"
 "$out/memfig" >"$out/mem.txt"
 
@@ -171,8 +171,8 @@ BEGIN {
 	printf "kver,debian_version,vendor,emulator,variant,metric,value,unit\n" > csv
 	while ((getline line < memfile) > 0) {
 		v = kv(line, "vendor")
-		slots[v] = kv(line, "slots"); counters[v] = kv(line, "counters")
-		alloc[v] = kv(line, "alloc"); slab[v] = kv(line, "slab")
+		slots[v] = kv(line, "slots"); bytes[v] = kv(line, "bytes")
+		used[v] = kv(line, "used")
 	}
 }
 /^BENCH / {
@@ -233,12 +233,11 @@ function table(v, title, note,   p, o, tr, tp, q, sn) {
 			v == "intel" ? "VMX" : "SVM", sn, snapq[v], sn / snapq[v]
 		printf "    (exitstat'\''s own discover() and snapshot_take() run in the selftest vCPU: there is no L2 Linux here)\n"
 	}
-	printf "  counters per vCPU: %d slots: %d bytes (%d + %d x 16); with its list node %d bytes, kmalloc-%d under SLUB (limit 4096)\n",
-		slots[v], counters[v], counters[v] - 16 * slots[v], slots[v], alloc[v], slab[v]
+	printf "  counters per vCPU: %d bytes at the end of struct kvm_vcpu (limit 4096), %d of them for this vendor'\''s %d slots\n",
+		bytes[v], used[v], slots[v]
 	row(v, "memory", "counter_slots", slots[v], "count")
-	row(v, "memory", "counter_bytes_per_vcpu", counters[v], "bytes")
-	row(v, "memory", "allocated_bytes_per_vcpu", alloc[v], "bytes")
-	row(v, "memory", "slab_object_bytes_per_vcpu", slab[v], "bytes")
+	row(v, "memory", "counter_bytes_per_vcpu", bytes[v], "bytes")
+	row(v, "memory", "slot_bytes_per_vcpu", used[v], "bytes")
 	if (busy[v])
 		print "  WARNING: other emulators were running during this vendor'\''s runs"
 }

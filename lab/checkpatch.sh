@@ -8,7 +8,7 @@ set -euo pipefail
 # python3-git: use Debian's python3 even where another one comes first.
 export PATH=/usr/bin:$PATH
 cd "$KTREE"
-files=(arch/x86/include/uapi/asm/kvm_exitstat.h)
+files=(arch/x86/include/uapi/asm/kvm_exitstat.h arch/x86/include/asm/kvm_exitstat_vcpu.h)
 for f in "$TOP"/kernel/exitstat*.[ch]; do
 	files+=("arch/x86/kvm/$(basename "$f")")
 done

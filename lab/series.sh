@@ -71,19 +71,22 @@ Define leaves through which it reads how many VM exits of each exit
 reason its VM caused and how many host TSC cycles KVM spent on them,
 plus a discovery leaf so that tools can tell this ABI from garbage." "$uapi"
 
+vcpuh=arch/x86/include/asm/kvm_exitstat_vcpu.h
 cp "$TOP"/kernel/exitstat_core.[ch] "$wt/arch/x86/kvm/"
-maintainers "$uapi" arch/x86/kvm/exitstat_core.*
+cp "$TOP/include/asm/kvm_exitstat_vcpu.h" "$wt/$vcpuh"
+maintainers "$uapi" "$vcpuh" arch/x86/kvm/exitstat_core.*
 kvm_objects exitstat_core.o
 commit "KVM: x86: add kvm-exitstat reason tables and CPUID answer" \
 "Which exit reasons the Intel SDM and the AMD APM define, how they map to
-a dense counter index (AMD's exit codes are sparse), how a query of the
-leaves is answered and how the leaf binding is validated.  This part has
-no state and no locking, so it is also built into user-space tests." \
-	arch/x86/kvm/exitstat_core.c arch/x86/kvm/exitstat_core.h
+a dense counter index (AMD's exit codes are sparse), the per-vCPU
+counters, how a query of the leaves is answered and how the leaf binding
+is validated.  This part has no state and no locking, so it is also
+built into user-space tests." \
+	arch/x86/kvm/exitstat_core.c arch/x86/kvm/exitstat_core.h "$vcpuh"
 
 cp "$TOP"/kernel/exitstat.[ch] "$wt/arch/x86/kvm/"
 git -C "$wt" apply --exclude=arch/x86/kvm/debugfs.c --exclude=arch/x86/kvm/Makefile "$hooks"
-maintainers "$uapi" arch/x86/kvm/exitstat_core.* arch/x86/kvm/exitstat.*
+maintainers "$uapi" "$vcpuh" arch/x86/kvm/exitstat_core.* arch/x86/kvm/exitstat.*
 kvm_objects exitstat.o exitstat_core.o
 commit "KVM: x86: count VM exits per reason and answer the kvm-exitstat leaves" \
 "Count every VM exit of a vCPU by reason, with the host TSC cycles from
@@ -92,8 +95,10 @@ kvm_cpuid() when the guest's CPUID model lacks them, so that the leaves
 it has cost nothing.  The vendor run loops record each exit as soon as
 its reason is known, so fastpath exits count too; x86.c closes the cycle
 interval after the handler or before a fastpath re-entry.  Counters are
-per vCPU: no atomic operation and no shared cache line on the exit path,
-and a static key turns counting off.  Each vendor registers its exit
+per vCPU, at the end of struct kvm_vcpu so that code built into the
+kernel sees the layout it was built with: no atomic operation, no
+pointer and no shared cache line on the exit path, and a static key
+turns counting off.  Each vendor registers its exit
 handler table, so \"handled by KVM\" is read off KVM itself." \
 	arch/x86/kvm/exitstat.c arch/x86/kvm/exitstat.h
 
@@ -101,7 +106,7 @@ cp "$TOP/kernel/exitstat_debugfs.c" "$wt/arch/x86/kvm/"
 git -C "$wt" apply --include=arch/x86/kvm/debugfs.c "$hooks"
 git_wt checkout -q pristine -- arch/x86/kvm/Makefile
 git -C "$wt" apply --include=arch/x86/kvm/Makefile "$hooks"
-maintainers "$uapi" arch/x86/kvm/exitstat_core.* arch/x86/kvm/exitstat.* \
+maintainers "$uapi" "$vcpuh" arch/x86/kvm/exitstat_core.* arch/x86/kvm/exitstat.* \
 	arch/x86/kvm/exitstat_debugfs.c
 commit "KVM: x86: show kvm-exitstat counters in debugfs" \
 "Host operators get the same counters as text in KVM's debugfs
@@ -112,7 +117,7 @@ cp "$TOP/tests/lab/exitstat_test.c" "$wt/$sel/exitstat_test.c"
 sed -i 's|^TEST_GEN_PROGS_x86_64 = x86_64/cpuid_test$|&\nTEST_GEN_PROGS_x86_64 += x86_64/exitstat_test|' \
 	"$wt/tools/testing/selftests/kvm/Makefile"
 grep -q exitstat_test "$wt/tools/testing/selftests/kvm/Makefile"
-maintainers "$uapi" arch/x86/kvm/exitstat_core.* arch/x86/kvm/exitstat.* \
+maintainers "$uapi" "$vcpuh" arch/x86/kvm/exitstat_core.* arch/x86/kvm/exitstat.* \
 	arch/x86/kvm/exitstat_debugfs.c "$sel/exitstat_test.c"
 commit "KVM: selftests: add exitstat_test" \
 "Exact counts of CPUID, I/O, MSR and HLT exits as the guest reads them,

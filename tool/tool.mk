@@ -34,12 +34,12 @@ $(BUILD)/exitstat-static: $(EXITSTAT_DEPS)
 $(BUILD)/test_exitstat_kvm.o: tests/unit/test_exitstat_kvm.c $(CORE_SRC) \
 		tool/cpuid_backend.h
 	@mkdir -p $(BUILD)
-	$(CC) $(TEST_CFLAGS) -include tests/unit/kshim.h -Iinclude/uapi -Ikernel \
+	$(CC) $(TEST_CFLAGS) -include tests/unit/kshim.h -Iinclude/uapi -Iinclude -Ikernel \
 		-Itool -c $< -o $@
 
 $(BUILD)/exitstat_core_test.o: kernel/exitstat_core.c $(CORE_SRC)
 	@mkdir -p $(BUILD)
-	$(CC) $(TEST_CFLAGS) -include tests/unit/kshim.h -Iinclude/uapi -Ikernel \
+	$(CC) $(TEST_CFLAGS) -include tests/unit/kshim.h -Iinclude/uapi -Iinclude -Ikernel \
 		-c $< -o $@
 
 $(BUILD)/test_exitstat: $(EXITSTAT_TESTS) $(EXITSTAT_DEPS) \

@@ -3,7 +3,7 @@
 
 FUZZ_CC := clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-include tests/unit/kshim.h -Iinclude/uapi -Ikernel -Itests/fuzz
+	-include tests/unit/kshim.h -Iinclude/uapi -Iinclude -Ikernel -Itests/fuzz
 FUZZ_RUNS ?= 10000000
 CORPUS := $(BUILD)/fuzz-corpus
 
@@ -31,7 +31,7 @@ fuzz-smoke: $(BUILD)/fuzz_answer
 $(BUILD)/sweep_all: tests/fuzz/sweep_all.c tests/fuzz/oracle.h $(CORE_SRC)
 	@mkdir -p $(BUILD)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -include tests/unit/kshim.h \
-		-Iinclude/uapi -Ikernel -Itests/fuzz tests/fuzz/sweep_all.c \
+		-Iinclude/uapi -Iinclude -Ikernel -Itests/fuzz tests/fuzz/sweep_all.c \
 		kernel/exitstat_core.c -o $@
 
 # Every ecx on both vendors: a few minutes.

@@ -131,8 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		.handled = handled, .flags = KVM_EXITSTAT_F_COUNTING,
 		.sum = sum_one,
 	};
-	vcpu = calloc(1, sizeof(*vcpu) + kvm_exitstat_nr_slots(v) *
-		      sizeof(vcpu->slot[0]));
+	vcpu = calloc(1, sizeof(*vcpu));
 	kvm_exitstat_counters_init(vcpu, kvm_exitstat_nr_slots(v));
 
 	while (n) {
@@ -144,7 +143,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		n--;
 		a = take32(&d, &n);
 		if (op & 1) {		/* a VM exit of reason a, a cycles long */
-			kvm_exitstat_count_exit(vcpu, kvm_exitstat_slot(v, a), 1000);
+			kvm_exitstat_count_exit(vcpu, kvm_exitstat_slot(v, a),
+						1000, 0);
 			kvm_exitstat_count_done(vcpu, 1000ULL + a);
 			model_count(&m, a, a);
 			continue;

@@ -34,11 +34,11 @@ static int sweep(enum kvm_exitstat_vendor v)
 	u64 r;
 
 	memset(handled, 0xff, sizeof(handled));
-	vcpu = calloc(1, sizeof(*vcpu) + n * sizeof(vcpu->slot[0]));
+	vcpu = calloc(1, sizeof(*vcpu));
 	kvm_exitstat_counters_init(vcpu, n);
 	for (u32 s = 0; s < n; s++) {
-		vcpu->slot[s].exits = s + 1;
-		vcpu->slot[s].cycles = ((u64)s << 32) + 7;
+		vcpu->exits[s] = s + 1;
+		vcpu->cycles[s] = ((u64)s << 32) + 7;
 	}
 	for (r = 0; r <= 0xffffffffULL; r++) {
 		u32 s = kvm_exitstat_slot(v, r);

@@ -16,5 +16,12 @@ typedef uint64_t u64;
 #define U32_MAX		UINT32_MAX
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#define barrier()	__asm__ __volatile__("" : : : "memory")
+#define OPTIMIZER_HIDE_VAR(var)	__asm__ ("" : "=r" (var) : "0" (var))
+
+struct list_head {
+	struct list_head *next, *prev;
+};
 
 #endif
