@@ -45,7 +45,8 @@ static __always_inline void kvm_exitstat_done(struct kvm_vcpu *vcpu)
 /* A vCPU run that returns with no VM exit: the done() after it bills none. */
 static __always_inline void kvm_exitstat_no_exit(struct kvm_vcpu *vcpu)
 {
-	kvm_exitstat_forget_inflight(&vcpu->exitstat.c);
+	if (static_branch_likely(&kvm_exitstat_counting))
+		kvm_exitstat_forget_inflight(&vcpu->exitstat.c);
 }
 
 /* A vendor's exit handler table: handler[reason], NULL if KVM has none. */
