@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Copies kvm-exitstat's own kernel files into a kernel tree (or the part of
 # one that hardware/build-modules.sh builds): kernel/exitstat*.[ch] into
-# arch/x86/kvm/, the ABI header into arch/x86/include/uapi/asm/ and the
-# header of the counters struct kvm_vcpu embeds into arch/x86/include/asm/.  A file is
-# copied only when it changed, so Kbuild recompiles only what did.
+# arch/x86/kvm/, the ABI header into arch/x86/include/uapi/asm/, and the
+# header of the counters that struct kvm_vcpu embeds into
+# arch/x86/include/asm/.  A file is copied only when it changed, so Kbuild
+# recompiles only what did.
 # usage: lab/put-sources.sh TREE
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
