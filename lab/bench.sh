@@ -124,7 +124,8 @@ for vendor in $vendors; do
 		log=$out/serial-$vendor-$var.log
 		wait_idle
 		echo "bench: $vendor: $var ($(kernel_of "$var") kernel), timeout $limit s"
-		if ! "$TOP/lab/boot.sh" "$vendor" "$tree/arch/x86/boot/bzImage" \
+		# On AMD, still the host's clock (not judged; see the README).
+		if ! LAB_ICOUNT=0 "$TOP/lab/boot.sh" "$vendor" "$tree/arch/x86/boot/bzImage" \
 			"$out/initrd-$var.gz" "$log" "$limit"; then
 			sed -n '/^Run \/init/,$p' "$log" | tr -d '\r' | tail -n 30 >&2
 			die "$vendor/$var: the lab run failed; serial log $log"

@@ -5,7 +5,8 @@
 #          6.12 selftests are built for (kvm_amd in L1)
 #   intel: Bochs 2.7, Skylake-X with VMX + EPT (kvm_intel in L1)
 # usage: lab/boot.sh amd|intel BZIMAGE INITRD SERIAL-LOG [TIMEOUT-SECONDS]
-# Exit status: 0 PASS, 1 FAIL or no marker, 124 timeout.
+# TIMEOUT-SECONDS: of the emulator's CPU time (default 300 AMD, 600 Intel).
+# Exit status: 0 PASS, 1 FAIL or no marker, 124 timeout or stall.
 # LAB_MEM: L1's memory in MiB (default 512; an L2 guest needs 1024).
 set -euo pipefail
 
@@ -20,14 +21,22 @@ mkdir -p "$work"
 : >"$log"
 
 start_qemu() {
-	# Under TCG the guest's TSC is the host's, but L1's PIT calibration of it
-	# sometimes fails on a busy host; with tsc_khz = 0 KVM never enters a
-	# guest (kvm_guest_time_update keeps requesting KVM_REQ_CLOCK_UPDATE).
-	# So tell L1 the host's TSC rate instead of letting it measure.
-	local khz
-	khz=$(awk -F': ' '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+	# L1's clock counts instructions (-icount shift=0: 1 ns each, so its
+	# TSC runs at 1 GHz; sleep=off: idle time is skipped, not waited for),
+	# as Bochs' does: what L1 and its guests measure - time limits, timer
+	# and clock tests, cycles - is then the same however busy the host is.
+	# LAB_ICOUNT=0 gives L1 the host's clock instead.  Either way L1 is told
+	# its TSC rate: L1's PIT calibration of a host-clocked TSC sometimes
+	# fails on a busy host, and with tsc_khz = 0 KVM never enters a guest
+	# (kvm_guest_time_update keeps requesting KVM_REQ_CLOCK_UPDATE).
+	local khz=1000000 clock=(-icount shift=0,sleep=off)
+	if [ "${LAB_ICOUNT:-1}" = 0 ]; then
+		khz=$(awk -F': ' '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+		clock=()
+	fi
 	# -no-reboot: reboot -f makes QEMU exit.
-	setsid qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt,+popcnt,+sse4.1,+sse4.2,+ssse3,+cx16 -m "$mem" \
+	setsid qemu-system-x86_64 -accel tcg "${clock[@]}" \
+		-cpu qemu64,+svm,+npt,+popcnt,+sse4.1,+sse4.2,+ssse3,+cx16 -m "$mem" \
 		-display none -monitor none -serial "file:$log" -no-reboot \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "$append tsc_early_khz=${khz:-2000000}" \
@@ -85,7 +94,24 @@ elapsed() {	# seconds since t0, with milliseconds
 }
 stop() { kill -- -"$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
 
-# Wait for the marker, the emulator's own exit, or the deadline.
+# CPU seconds the emulator has used: the whole session that setsid began
+# (Bochs runs under script).
+cpu_secs() { ps -s "$pid" -o times= 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
+give_up() {	# give_up STATUS MESSAGE
+	stop
+	echo "boot: $2; emulator killed. Last serial lines:" >&2
+	tail -n 20 "$log" >&2
+	exit "$1"
+}
+
+# Wait for the marker, the emulator's own exit, or a limit.  The limit is
+# of the emulator's CPU time, not of wall time: how far L1 got depends on
+# the instructions it ran, so a busy host slows the run down but cannot
+# make it time out.  A frozen L1 (idle, no timer left) uses no CPU time:
+# that is caught as a stall, when neither the emulator's CPU time nor the
+# serial log has moved for $LAB_STALL wall seconds.
+stall=${LAB_STALL:-120}
+n=0 cpu=0 size=0 moved=$SECONDS
 while ! grep -aq "$marker" "$log"; do
 	if ! kill -0 "$pid" 2>/dev/null; then
 		grep -aq "$marker" "$log" && break	# it wrote the marker and exited
@@ -93,11 +119,16 @@ while ! grep -aq "$marker" "$log"; do
 		tail -n 20 "$log" >&2
 		exit 1
 	fi
-	if [ $((($(date +%s%N) - t0) / 1000000000)) -ge "$limit" ]; then
-		stop
-		echo "boot: TIMEOUT: $vendor lab gave no result in $limit s; emulator killed. Last serial lines:" >&2
-		tail -n 20 "$log" >&2
-		exit 124
+	if [ $((n++ % 25)) -eq 0 ]; then	# every 5 s
+		now_cpu=$(cpu_secs) now_size=$(stat -c %s "$log")
+		if [ "$now_cpu" != "$cpu" ] || [ "$now_size" != "$size" ]; then
+			moved=$SECONDS
+		fi
+		cpu=$now_cpu size=$now_size
+		[ "${cpu%.*}" -lt "$limit" ] ||
+			give_up 124 "TIMEOUT: $vendor lab gave no result in $limit s of emulator CPU time ($(elapsed) s wall)"
+		[ $((SECONDS - moved)) -lt "$stall" ] ||
+			give_up 124 "STALLED: $vendor L1 used no CPU time and printed nothing for $stall s ($(elapsed) s in)"
 	fi
 	sleep 0.2
 done
