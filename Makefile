@@ -3,17 +3,21 @@
 
 KVER ?= 6.1
 export KVER
+# make check: the kernels to check, side by side (CI: KVERS="6.1 6.12").
+KVERS ?= $(KVER)
+export KVERS
 
 # Debian packages: building the kernel and the tests, then running the lab.
 # Debian ships 6.1 in the release itself and 6.12 in its backports suite.
 # pahole: Kconfig records its version in .config; Debian's 6.12 headers pull
 # it in, so without it here the lab's and the stock tree's configs could be
 # made on either side of that install and differ.
-KSRC_PKG := linux-source-$(KVER)$(if $(filter 6.1,$(KVER)),,/backports)
+ksrc_pkg = linux-source-$(1)$(if $(filter 6.1,$(1)),,/backports)
+KSRC_PKG := $(sort $(foreach v,$(KVER) $(KVERS),$(call ksrc_pkg,$(v))))
 DEPS_BUILD := gcc make bc bison flex libelf-dev libssl-dev cpio pahole \
 	$(KSRC_PKG) libcmocka-dev python3-ply python3-git clang libclang-rt-14-dev
 DEPS_LAB := busybox-static qemu-system-x86 bochs bochsbios vgabios bochs-term \
-	isolinux syslinux-common xorriso cpuid kmod openssl
+	isolinux syslinux-common xorriso cpuid kmod openssl procps
 
 BUILD := build
 TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
@@ -27,7 +31,7 @@ CORE_SRC := kernel/exitstat_core.c kernel/exitstat_core.h \
 
 help:
 	@echo "make demo        build the patched kernel, boot the lab, show the exit table"
-	@echo "make check       all tests: unit, kernel build, checkpatch, lab scenarios"
+	@echo "make check       all tests: unit, kernel build, checkpatch, lab scenarios (KVERS=\"6.1 6.12\": both kernels)"
 	@echo "make kernel      only build the patched lab kernel (KVER=$(KVER))"
 	@echo "make unit        only the unit tests (ASan/UBSan)"
 	@echo "make checkpatch  only checkpatch --strict on the kernel side"
@@ -86,6 +90,7 @@ series: kernel
 VENDOR ?= amd
 SET ?= all
 selftests: kernel
+	@lab/selftests.sh build
 	@lab/selftests.sh $(VENDOR) $(SET)
 
 install: install-exitstat

@@ -2,16 +2,56 @@
 # `make selftests`: KVM's own selftests of the same Debian tree, run in L1
 # with the stock KVM modules and with ours (same kernel, same config, same
 # test binaries); the outcome of every test - pass, skip, fail or timeout -
-# must be the same.
+# must be the same.  A test that ends differently is run again, alone,
+# $RERUNS more times with each KVM: it fails only if the outcome each KVM
+# has most often still differs (a regression reproduces; a test losing a
+# race on a busy machine does not).  Each test's own output is kept, and on
+# a mismatch its last lines are printed for both KVMs.
 # usage: lab/selftests.sh amd|intel [all|quick]    (last line: N passed, N failed)
+#        lab/selftests.sh build    only build the tests and the stock KVM
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-vendor=${1:?usage: $0 amd|intel [all|quick]}
+vendor=${1:?usage: $0 amd|intel [all|quick] | build}
 set=${2:-all}
-out=$LABDIR/selftests-$vendor
+reruns=${RERUNS:-4}
 sel=$KTREE/tools/testing/selftests/kvm
-mkdir -p "$out/bin"
+bin=$LABDIR/selftests-bin
+# Stock KVM: the same source's kvm modules without the hooks, built out of
+# tree against this very kernel, so that the two runs differ in KVM only.
+stock=$EXITSTAT_CACHE/modules-stock-lab-$KVER
+
+build() {
+	# Building the whole suite fails on some tests in 6.1 (dirty_log_test):
+	# -k builds what builds; the tests that did not build are listed.  The
+	# lock keeps lab/run-scenarios.sh from building in the same directory.
+	echo "selftests: building KVM selftests (static) in $sel"
+	mkdir -p "$bin"
+	exec 9>"$KTREE/.exitstat-selftests.lock"
+	flock 9
+	make -k -C "$sel" -j"$(nproc)" EXTRA_CFLAGS=-static >"$bin/build.log" 2>&1 || true
+	local t n all=()
+	for t in $(make -C "$sel" -s -f - <<<'include Makefile
+print: ; @echo $(TEST_GEN_PROGS_x86_64)' print 2>/dev/null); do
+		n=$(basename "$t")
+		if [ -x "$sel/$t" ]; then
+			cp "$sel/$t" "$bin/$n" && strip "$bin/$n" && all+=("$n")
+		else
+			echo "selftests: $t did not build (see $bin/build.log)"
+		fi
+	done
+	flock -u 9
+	echo "${all[*]}" >"$bin/list"
+	KDIR=$KTREE OUT=$stock STOCK_KVM=1 "$TOP/hardware/build-modules.sh"
+	echo "selftests: ${#all[@]} tests built in $bin"
+}
+
+if [ "$vendor" = build ]; then
+	build
+	exit
+fi
+case $vendor in amd | intel) ;; *) echo "usage: $0 amd|intel [all|quick] | build" >&2; exit 2 ;; esac
+[ -s "$bin/list" ] && [ -f "$stock/kvm.ko" ] || build >/dev/null
 
 # Tests that finish in seconds even under Bochs: the Intel set for make check.
 # Not sync_regs_test: in 6.12 it races two threads for 3 x 2 s of L1's
@@ -19,63 +59,105 @@ mkdir -p "$out/bin"
 quick="cpuid_test set_sregs_test debug_regs userspace_io_test
 platform_info_test userspace_msr_exit_test kvm_binary_stats_test
 set_memory_region_test get_msr_index_features"
-
-# Building the whole suite fails on some tests in 6.1 (dirty_log_test):
-# -k builds what builds; the tests that did not build are listed.
-echo "selftests: building KVM selftests (static) in $sel"
-make -k -C "$sel" -j"$(nproc)" EXTRA_CFLAGS=-static > "$out/build.log" 2>&1 || true
 names=()
-for t in $(make -C "$sel" -s -f - <<<'include Makefile
-print: ; @echo $(TEST_GEN_PROGS_x86_64)' print 2>/dev/null); do
-	n=$(basename "$t")
+for n in $(cat "$bin/list"); do
 	[ "$set" = all ] || grep -qw "$n" <<<"$quick" || continue
-	if [ -x "$sel/$t" ]; then
-		cp "$sel/$t" "$out/bin/$n" && strip "$out/bin/$n" && names+=("$n")
-	else
-		echo "selftests: $t did not build (see $out/build.log)"
-	fi
+	names+=("$n")
 done
 echo "selftests: ${#names[@]} tests"
+out=$LABDIR/selftests-$vendor
+rm -rf "$out" && mkdir -p "$out"
 
-# In L1: every test under a time limit; one line per test.
-cat > "$out/scenario.sh" <<EOS
-#!/bin/sh
-for t in ${names[*]}; do
-	timeout \${ST_TMO:-60} /bin/\$t > /tmp/\$t.log 2>&1
-	rc=\$?
-	case \$rc in 0) r=pass ;; 4) r=skip ;; 124|137|143) r=timeout ;; *) r=fail ;; esac
-	echo "SELFTEST \$t \$r"
-done
-EOS
-
-run() {	# run LABEL [KVM-MODULES-DIR]: results in $out/LABEL.txt
-	local label=$1 log=$out/serial-$1.log
-	KVM_MODULES=${2:-} "$TOP/lab/initramfs.sh" "$out/initrd-$label.gz" "$out/scenario.sh" \
-		"${names[@]/#/$out/bin/}" > /dev/null
-	echo "selftests: running with $label KVM ($vendor)"
-	"$TOP/lab/boot.sh" "$vendor" "$KTREE/arch/x86/boot/bzImage" "$out/initrd-$label.gz" \
-		"$log" 3600 > /dev/null || true
-	grep -a '^SELFTEST ' "$log" | tr -d '\r' | awk '{print $2, $3}' > "$out/$label.txt"
+# In L1: every test under a time limit, REPEAT times; one line per run, then
+# the test's last output lines, each behind "ST| NAME: ".
+scenario() {	# scenario FILE REPEAT NAME...
+	local file=$1 repeat=$2
+	shift 2
+	cat >"$file" <<-EOS
+	#!/bin/sh
+	i=0
+	while [ \$i -lt $repeat ]; do
+		for t in $*; do
+			timeout \${ST_TMO:-60} /bin/\$t > /tmp/\$t.log 2>&1
+			rc=\$?
+			case \$rc in 0) r=pass ;; 4) r=skip ;; 124|137|143) r=timeout ;; *) r=fail ;; esac
+			echo "SELFTEST \$t \$r"
+			tail -n 40 /tmp/\$t.log | sed "s/^/ST| \$t: /"
+		done
+		i=\$((i + 1))
+	done
+	EOS
 }
 
-# Stock KVM: the same source's kvm modules without the hooks, built out of
-# tree against this very kernel, so that the two runs differ in KVM only.
-stock=$EXITSTAT_CACHE/modules-stock-lab-$KVER
-KDIR=$KTREE OUT=$stock STOCK_KVM=1 "$TOP/hardware/build-modules.sh" > /dev/null
-run stock "$stock"
-run patched
+run() {	# run LABEL REPEAT NAME...: the outcomes in $out/LABEL.txt, the output in $out/LABEL/
+	local label=$1 repeat=$2 log=$out/serial-$1.log mods=
+	shift 2
+	[ "${label%-*}" = stock ] && mods=$stock
+	scenario "$out/scenario-$label.sh" "$repeat" "$@"
+	KVM_MODULES=$mods "$TOP/lab/initramfs.sh" "$out/initrd-$label.gz" "$out/scenario-$label.sh" \
+		"${@/#/$bin/}" >/dev/null
+	local what="$# tests"
+	[ $# -gt 3 ] || what=$*
+	echo "selftests: running $what with the ${label%-*} KVM ($vendor)$([ "$repeat" = 1 ] || echo ", $repeat times")"
+	"$TOP/lab/boot.sh" "$vendor" "$KTREE/arch/x86/boot/bzImage" "$out/initrd-$label.gz" \
+		"$log" 3600 >/dev/null || true
+	tr -d '\r' <"$log" | awk '$1 == "SELFTEST" {print $2, $3}' >"$out/$label.txt"
+	mkdir -p "$out/$label"
+	local n
+	for n in "$@"; do
+		tr -d '\r' <"$log" | sed -n "s/^ST| $n: //p" >"$out/$label/$n.log"
+	done
+}
 
-pass=0 fail=0
+outcome() { awk -v n="$2" '$1 == n {print $2; exit}' "$out/$1.txt"; }
+tally() {	# tally NAME LABEL...: "pass 3, fail 1" over those runs
+	local n=$1
+	shift
+	for l in "$@"; do cat "$out/$l.txt"; done |
+		awk -v n="$n" '$1 == n {c[$2]++} END {s = ""; for (r in c) s = s (s ? ", " : "") r " " c[r]; print s}'
+}
+usual() {	# usual NAME LABEL...: the outcome(s) seen most often
+	local n=$1
+	shift
+	for l in "$@"; do cat "$out/$l.txt"; done |
+		awk -v n="$n" '$1 == n {c[$2]++} END {m = 0; for (r in c) if (c[r] > m) m = c[r]; for (r in c) if (c[r] == m) print r}' | sort
+}
+
+run stock 1 "${names[@]}"
+run patched 1 "${names[@]}"
+
+pass=0 fail=0 differ=()
 printf '%-40s %-8s %s\n' test stock patched
 for n in "${names[@]}"; do
-	s=$(awk -v n="$n" '$1 == n {print $2}' "$out/stock.txt")
-	p=$(awk -v n="$n" '$1 == n {print $2}' "$out/patched.txt")
+	s=$(outcome stock "$n") p=$(outcome patched "$n")
 	printf '%-40s %-8s %s\n' "$n" "${s:-missing}" "${p:-missing}"
-	if [ -n "$s" ] && [ "$s" = "$p" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+	if [ -n "$s" ] && [ "$s" = "$p" ]; then pass=$((pass + 1)); else differ+=("$n"); fi
 done
 for label in stock patched; do
 	echo "selftests: $label ($vendor, linux $KVER):" \
 		"$(awk '{c[$2]++} END {printf "%d pass, %d skip, %d fail, %d timeout", c["pass"], c["skip"], c["fail"], c["timeout"]}' "$out/$label.txt")"
 done
+
+if [ ${#differ[@]} -gt 0 ]; then
+	echo "selftests: ${differ[*]} ended differently; running them $reruns more times with each KVM"
+	run stock-again "$reruns" "${differ[@]}"
+	run patched-again "$reruns" "${differ[@]}"
+	for n in "${differ[@]}"; do
+		s=$(usual "$n" stock stock-again) p=$(usual "$n" patched patched-again)
+		verdict="the same usual outcome: a flaky test, not a regression"
+		if [ -z "$s" ] || ! comm -12 <(echo "$s") <(echo "$p") | grep -q .; then
+			verdict="REPRODUCED: ours ends differently"
+			fail=$((fail + 1))
+		else
+			pass=$((pass + 1))
+		fi
+		echo "selftests: $n over $((reruns + 1)) runs: stock $(tally "$n" stock stock-again);" \
+			"ours $(tally "$n" patched patched-again): $verdict"
+		for label in stock patched; do
+			echo "--- $n with the $label KVM, first run, last lines ($out/$label/$n.log):"
+			tail -n 15 "$out/$label/$n.log"
+		done
+	done
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
