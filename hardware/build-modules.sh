@@ -57,6 +57,10 @@ fi
 stock=${STOCK_KVM:-0}
 OUT=${OUT:-$EXITSTAT_CACHE/modules-$([ "$stock" = 1 ] && echo stock-)$krel}
 src=$OUT/src
+# Two stages of make check may build the same modules at once: one at a time.
+mkdir -p "$OUT"
+exec 8>"$OUT/.lock"
+flock 8
 
 # The part of the source that becomes the three modules, and the top
 # Makefile that says which version it is.

@@ -8,6 +8,12 @@
 set -euo pipefail
 
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+# make check's stages run side by side, and apt takes one at a time: look
+# and install under one lock, so a second caller finds the first's work done.
+if [ "$(id -u)" -eq 0 ]; then
+	exec 7>/run/lock/kvm-exitstat-deps.lock
+	flock 7
+fi
 missing=() backports=0
 for pkg in "$@"; do
 	name=${pkg%/*} want=

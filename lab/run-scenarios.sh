@@ -23,6 +23,10 @@ done
 # the copy is removed again so that the tree stays as built.
 sel=$KTREE/tools/testing/selftests/kvm
 echo "run-scenarios: building exitstat_test (static) in $sel"
+# One build at a time in that directory (lab/selftests.sh builds there too,
+# and make check may run both vendors at once).
+exec 9>"$KTREE/.exitstat-selftests.lock"
+flock 9
 cp "$repo/tests/lab/exitstat_test.c" "$sel/x86_64/exitstat_test.c"
 trap 'rm -f "$sel/x86_64/exitstat_test.c"' EXIT
 if ! make -C "$sel" EXTRA_CFLAGS="-static -I$repo/include/uapi" \
@@ -33,13 +37,15 @@ if ! make -C "$sel" EXTRA_CFLAGS="-static -I$repo/include/uapi" \
 fi
 grep -a 'warning:' "$out/selftest-build.log" >&2 || true
 cp "$sel/x86_64/exitstat_test" "$out/exitstat_test"
-
-"$repo/lab/initramfs.sh" "$out/initrd-scenarios.gz" "$repo/tests/lab/scenarios.sh" \
+initrd=$out/initrd-scenarios-$vendor.gz
+"$repo/lab/initramfs.sh" "$initrd" "$repo/tests/lab/scenarios.sh" \
 	"$out/exitstat_test" "$repo/hardware/reload-kvm.sh"
+rm -f "$sel/x86_64/exitstat_test.c"
+flock -u 9
 
 log=$out/serial-$vendor.log
 rc=0
-"$repo/lab/boot.sh" "$vendor" "$KTREE/arch/x86/boot/bzImage" "$out/initrd-scenarios.gz" \
+"$repo/lab/boot.sh" "$vendor" "$KTREE/arch/x86/boot/bzImage" "$initrd" \
 	"$log" || rc=$?
 
 . "$TOP/lab/serial-outcome.sh"

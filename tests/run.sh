@@ -1,23 +1,84 @@
 #!/usr/bin/env bash
-# Runs every test stage of `make check` in order and ends with one line
-# "N passed, N failed": cmocka tests and lab scenarios count one each, the
-# kernel build and checkpatch one each.  Exits 1 if anything failed.
+# `make check`: every test stage, for every kernel in KVERS (default: KVER),
+# run side by side where stages share nothing.  The emulators are single-
+# threaded, so two stages at a time keep a 2-core machine busy; a stage
+# starts when the stages it needs have passed, first come in the order
+# below (the long emulator stages first, so that none is left alone at the
+# end).  Each stage writes its own log; it is printed whole when the stage
+# ends, with a summary line "=== NAME: N passed, N failed, T s".  The end is
+# a table of every stage's wall time and the line "N passed, N failed":
+# cmocka tests and lab scenarios count one each, other stages one each.
+#   KVERS="6.1 6.12"  kernels to check (CI checks both)
+#   JOBS=N            stages at once (default: the number of CPUs)
+# Exits 1 if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-passed=0 failed=0 start=$SECONDS
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+kvers=${KVERS:-${KVER:-6.1}}
+max=${JOBS:-$(nproc)}
+logs=$(. lab/env.sh && echo "$EXITSTAT_CACHE")/check
+rm -rf "$logs" && mkdir -p "$logs"
+start=$SECONDS
 
-stage() {	# stage NAME COMMAND...: run it, show its output, count it
-	local name=$1 rc t0=$SECONDS
-	shift
-	echo "=== $name"
-	"$@" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
-	local ok fail
-	ok=$(grep -c '^\[       OK \]' "$out")
-	fail=$(grep -c '^\[  FAILED  \] test' "$out")
-	if summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1); then
+ids=()
+declare -A title needs kver cmd state pid t0 dt nok nfail
+job() {	# job ID KVER|- NEEDS TITLE COMMAND...: declare a stage
+	local id=$1
+	ids+=("$id")
+	kver[$id]=$2 needs[$id]=$3 title[$id]=$4 state[$id]=waiting
+	shift 4
+	cmd[$id]=$(printf '%q ' "$@")
+}
+
+# Stages that no kernel enters.
+job unit - "" "unit tests" make --no-print-directory unit
+job fuzz - "" "fuzz (libFuzzer, 300000 inputs, seed 1)" make --no-print-directory fuzz-smoke
+job report - "" "report: docs/report CSVs and the figures its README quotes" tests/report/check.sh
+job tool - "" "exitstat: dynamic and static build" make --no-print-directory build/exitstat build/exitstat-static
+for k in $kvers; do
+	job "build-$k" "$k" "" "kernel build (linux-$k)" lab/build-kernel.sh
+	# Everything that is built inside the tree's selftests directory, once,
+	# before the stages that boot what it built.
+	job "stbuild-$k" "$k" "build-$k" "KVM selftests and stock KVM build (linux-$k)" \
+		lab/selftests.sh build
+	# Under Bochs only the quick set fits; make selftests VENDOR=intel runs
+	# them all.
+	job "st-intel-$k" "$k" "stbuild-$k" "KVM selftests on Intel (quick set): stock KVM vs ours (linux-$k)" \
+		lab/selftests.sh intel quick
+	job "lab-intel-$k" "$k" "stbuild-$k" "lab: Intel VMX under Bochs (linux-$k)" \
+		lab/run-scenarios.sh intel
+	job "st-amd-$k" "$k" "stbuild-$k" "KVM selftests on AMD (all): stock KVM vs ours (linux-$k)" \
+		lab/selftests.sh amd all
+	# Real hardware's path: the modules built out of tree, against the lab
+	# tree (then run in the lab) and against Debian's headers.
+	job "hw-$k" "$k" "stbuild-$k" "hardware: out-of-tree modules, Debian's headers, install (linux-$k)" \
+		tests/hardware/check.sh
+	job "lab-amd-$k" "$k" "stbuild-$k" "lab: AMD SVM under QEMU TCG (linux-$k)" \
+		lab/run-scenarios.sh amd
+	# A real Linux guest (L2) in L1: Debian's cpuid and exitstat vs the host
+	# side.  On AMD only: under Bochs it takes minutes (make demo).
+	job "guest-$k" "$k" "build-$k tool" "lab: L2 Linux guest on AMD, cpuid and exitstat vs host (linux-$k)" \
+		lab/run-guest.sh amd
+	job "checkpatch-$k" "$k" "build-$k" "checkpatch --strict (linux-$k)" lab/checkpatch.sh
+done
+
+now() { echo $((SECONDS - start)); }
+
+launch() {	# launch ID: run the stage in the background, output to its log
+	local id=$1
+	state[$id]=running t0[$id]=$(now)
+	printf '[%5d s] start: %s\n' "${t0[$id]}" "${title[$id]}"
+	(
+		[ "${kver[$id]}" = - ] || export KVER=${kver[$id]}
+		eval "${cmd[$id]}"
+	) </dev/null >"$logs/$id.log" 2>&1 &
+	pid[$id]=$!
+}
+
+count() {	# count ID RC: how many passed and failed, from its log
+	local id=$1 rc=$2 log=$logs/$1.log ok fail summary
+	ok=$(grep -c '^\[       OK \]' "$log")
+	fail=$(grep -c '^\[  FAILED  \] test' "$log")
+	if summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1); then
 		ok=$((ok + ${summary%% passed*}))
 		fail=$((fail + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$summary")))
 	fi
@@ -26,36 +87,66 @@ stage() {	# stage NAME COMMAND...: run it, show its output, count it
 	elif [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
 		fail=1		# it died without saying what failed
 	fi
-	passed=$((passed + ok)) failed=$((failed + fail))
-	echo "=== $name: $ok passed, $fail failed, $((SECONDS - t0)) s"
-	return "$rc"
+	nok[$id]=$ok nfail[$id]=$fail
 }
 
-stage "unit tests" make --no-print-directory unit
-stage "fuzz (libFuzzer, 300000 inputs, seed 1)" make --no-print-directory fuzz-smoke
-stage "report: docs/report CSVs and the figures its README quotes" tests/report/check.sh
-if stage "kernel build (linux-$KVER)" lab/build-kernel.sh; then
-	stage "checkpatch --strict" lab/checkpatch.sh
-	if [ -x lab/run-scenarios.sh ]; then
-		stage "lab: AMD SVM under QEMU TCG" lab/run-scenarios.sh amd
-		stage "lab: Intel VMX under Bochs" lab/run-scenarios.sh intel
-		# A real Linux guest (L2) in L1: Debian's cpuid and exitstat vs the
-		# host side.  On AMD only: under Bochs it takes ~2 minutes (make demo).
-		stage "lab: L2 Linux guest on AMD, cpuid and exitstat vs host" \
-			lab/run-guest.sh amd
-		# Real hardware's path: the modules built out of tree, against the
-		# lab tree (then run in the lab) and against Debian's headers.
-		stage "hardware: out-of-tree modules, Debian's headers, install" \
-			tests/hardware/check.sh
-		# KVM's own selftests of the same tree, with the stock KVM modules
-		# and with ours: the same outcome each.  Under Bochs only the quick
-		# set fits; make selftests VENDOR=intel runs them all.
-		stage "KVM selftests on AMD (all): stock KVM vs ours" \
-			lab/selftests.sh amd all
-		stage "KVM selftests on Intel (quick set): stock KVM vs ours" \
-			lab/selftests.sh intel quick
-	fi
-fi
-echo "make check took $((SECONDS - start)) s"
+finish() {	# finish ID RC
+	local id=$1 rc=$2
+	dt[$id]=$(($(now) - t0[$id]))
+	count "$id" "$rc"
+	[ "$rc" -eq 0 ] && state[$id]=passed || state[$id]=failed
+	echo "=== ${title[$id]}"
+	cat "$logs/$id.log"
+	echo "=== ${title[$id]}: ${nok[$id]} passed, ${nfail[$id]} failed, ${dt[$id]} s"
+}
+
+# ready ID: 0 if it can start, 1 if it must wait, 2 if a stage it needs failed.
+ready() {
+	local n
+	for n in ${needs[$1]}; do
+		case ${state[$n]} in
+		passed) ;;
+		failed | "not run") return 2 ;;
+		*) return 1 ;;
+		esac
+	done
+}
+
+running=0
+while :; do
+	progress=1
+	while [ "$progress" -eq 1 ]; do
+		progress=0
+		for id in "${ids[@]}"; do
+			[ "${state[$id]}" = waiting ] || continue
+			ready "$id"
+			case $? in
+			0) [ "$running" -lt "$max" ] || continue
+			   launch "$id"; running=$((running + 1)) progress=1 ;;
+			2) state[$id]="not run" nok[$id]=0 nfail[$id]=1 dt[$id]=0 t0[$id]=$(now) progress=1
+			   echo "=== ${title[$id]}: not run, a stage it needs failed: 0 passed, 1 failed" ;;
+			esac
+		done
+	done
+	[ "$running" -gt 0 ] || break
+	done_pid=
+	wait -n -p done_pid
+	rc=$?
+	for id in "${ids[@]}"; do
+		if [ "${state[$id]}" = running ] && [ "${pid[$id]}" = "$done_pid" ]; then
+			finish "$id" "$rc"
+			running=$((running - 1))
+		fi
+	done
+done
+
+passed=0 failed=0
+echo
+printf '%-90s %6s %6s %6s %6s\n' "stage (make check, $max at a time)" start wall passed failed
+for id in "${ids[@]}"; do
+	printf '%-90s %6s %6s %6s %6s\n' "${title[$id]}" "${t0[$id]}" "${dt[$id]}" "${nok[$id]}" "${nfail[$id]}"
+	passed=$((passed + nok[$id])) failed=$((failed + nfail[$id]))
+done
+echo "make check (linux $kvers) took $(now) s; stage logs in $logs"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
