@@ -21,15 +21,18 @@ mkdir -p "$work"
 : >"$log"
 
 start_qemu() {
-	# L1's clock counts instructions (-icount shift=0: 1 ns each, so its
-	# TSC runs at 1 GHz; sleep=off: idle time is skipped, not waited for),
-	# as Bochs' does: what L1 and its guests measure - time limits, timer
-	# and clock tests, cycles - is then the same however busy the host is.
+	# L1's clock counts instructions, as Bochs' does: what L1 and its
+	# guests measure - time limits, timer and clock tests, cycles - is then
+	# the same however busy the host is.  -icount shift=S: 2^S ns an
+	# instruction, so the TSC runs at 1 GHz / 2^S; S=2 (250 MHz) is about
+	# the rate TCG executes here, so L1's seconds last about as long as the
+	# host's.  sleep=off: idle time is skipped, not waited for.
 	# LAB_ICOUNT=0 gives L1 the host's clock instead.  Either way L1 is told
 	# its TSC rate: L1's PIT calibration of a host-clocked TSC sometimes
 	# fails on a busy host, and with tsc_khz = 0 KVM never enters a guest
 	# (kvm_guest_time_update keeps requesting KVM_REQ_CLOCK_UPDATE).
-	local khz=1000000 clock=(-icount shift=0,sleep=off)
+	local shift=${LAB_ICOUNT_SHIFT:-2}
+	local khz=$((1000000 >> shift)) clock=(-icount "shift=$shift,sleep=off")
 	if [ "${LAB_ICOUNT:-1}" = 0 ]; then
 		khz=$(awk -F': ' '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
 		clock=()
@@ -93,6 +96,9 @@ elapsed() {	# seconds since t0, with milliseconds
 	printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
 }
 stop() { kill -- -"$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+# The emulator has a session of its own: take it down with us, however we end.
+trap stop EXIT
+trap 'exit 130' INT TERM
 
 # CPU seconds the emulator has used: the whole session that setsid began
 # (Bochs runs under script).
