@@ -12,8 +12,14 @@ fi
 echo "L2-REASONS cpuid=$cpuid_r io=$io_r undefined=$undef_r"
 
 # q LEAF [ECX]: one query by the cpuid tool, one line "L2-CPUID 0x... 0x..: eax=..."
+# No pipe: every program that starts runs CPUID itself (the C library's
+# start-up), and a grep or sed beside cpuid could do that before or after
+# cpuid's own query, as L2's scheduler happens to order them.  cpuid prints
+# "CPU:" and then the line; the shell's own word splitting takes it apart.
 q() {
-	echo "L2-CPUID $(cpuid -1 -r -l "$1" -s "${2:-0}" | grep -a '^ *0x' | sed 's/^ *//')"
+	set -- $(cpuid -1 -r -l "$1" -s "${2:-0}")
+	shift
+	echo "L2-CPUID $*"
 }
 pause() {
 	echo "L2-PAUSE $1"
