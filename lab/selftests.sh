@@ -68,8 +68,9 @@ echo "selftests: ${#names[@]} tests"
 out=$LABDIR/selftests-$vendor
 rm -rf "$out" && mkdir -p "$out"
 
-# In L1: every test under a time limit, REPEAT times; one line per run, then
-# the test's last output lines, each behind "ST| NAME: ".
+# In L1: every test under a time limit, REPEAT times; one line per run with
+# the seconds it took on L1's clock, then the test's last output lines, each
+# behind "ST| NAME: ".
 scenario() {	# scenario FILE REPEAT NAME...
 	local file=$1 repeat=$2
 	shift 2
@@ -78,11 +79,13 @@ scenario() {	# scenario FILE REPEAT NAME...
 	i=0
 	while [ \$i -lt $repeat ]; do
 		for t in $*; do
+			t0=\$(cut -d' ' -f1 /proc/uptime)
 			timeout \${ST_TMO:-60} /bin/\$t > /tmp/\$t.log 2>&1
 			rc=\$?
 			case \$rc in 0) r=pass ;; 4) r=skip ;; 124|137|143) r=timeout ;; *) r=fail ;; esac
-			echo "SELFTEST \$t \$r"
-			tail -n 40 /tmp/\$t.log | sed "s/^/ST| \$t: /"
+			echo "SELFTEST \$t \$r \$(awk -v t0=\$t0 '{ printf "%.1f", \$1 - t0 }' /proc/uptime) s"
+			# (awk ends every line, even a last one the test left open)
+			tail -n 40 /tmp/\$t.log | awk -v t=\$t '{ print "ST| " t ": " \$0 }'
 		done
 		i=\$((i + 1))
 	done
@@ -101,7 +104,7 @@ run() {	# run LABEL REPEAT NAME...: the outcomes in $out/LABEL.txt, the output i
 	echo "selftests: running $what with the ${label%-*} KVM ($vendor)$([ "$repeat" = 1 ] || echo ", $repeat times")"
 	"$TOP/lab/boot.sh" "$vendor" "$KTREE/arch/x86/boot/bzImage" "$out/initrd-$label.gz" \
 		"$log" 3600 >/dev/null || true
-	tr -d '\r' <"$log" | awk '$1 == "SELFTEST" {print $2, $3}' >"$out/$label.txt"
+	tr -d '\r' <"$log" | awk '$1 == "SELFTEST" {print $2, $3, $4}' >"$out/$label.txt"
 	mkdir -p "$out/$label"
 	local n
 	for n in "$@"; do
@@ -110,6 +113,7 @@ run() {	# run LABEL REPEAT NAME...: the outcomes in $out/LABEL.txt, the output i
 }
 
 outcome() { awk -v n="$2" '$1 == n {print $2; exit}' "$out/$1.txt"; }
+took() { awk -v n="$2" '$1 == n {print $3; exit}' "$out/$1.txt"; }
 tally() {	# tally NAME LABEL...: "pass 3, fail 1" over those runs
 	local n=$1
 	shift
@@ -127,10 +131,13 @@ run stock 1 "${names[@]}"
 run patched 1 "${names[@]}"
 
 pass=0 fail=0 differ=()
-printf '%-40s %-8s %s\n' test stock patched
+# Seconds on L1's clock: instruction-counted on both vendors, so the same
+# from run to run, however busy the host.
+printf '%-40s %-8s %7s  %-8s %7s\n' test stock s patched s
 for n in "${names[@]}"; do
 	s=$(outcome stock "$n") p=$(outcome patched "$n")
-	printf '%-40s %-8s %s\n' "$n" "${s:-missing}" "${p:-missing}"
+	printf '%-40s %-8s %7s  %-8s %7s\n' "$n" "${s:-missing}" "$(took stock "$n")" \
+		"${p:-missing}" "$(took patched "$n")"
 	if [ -n "$s" ] && [ "$s" = "$p" ]; then pass=$((pass + 1)); else differ+=("$n"); fi
 done
 for label in stock patched; do
