@@ -20,46 +20,50 @@ rm -rf "$logs" && mkdir -p "$logs"
 start=$SECONDS
 
 ids=()
-declare -A title needs kver cmd state pid t0 dt nok nfail
-job() {	# job ID KVER|- NEEDS TITLE COMMAND...: declare a stage
-	local id=$1
+declare -A title needs kver cmd prio state pid t0 dt nok nfail
+job() {	# job PRIORITY ID KVER|- NEEDS TITLE COMMAND...: declare a stage
+	local id=$2
 	ids+=("$id")
-	kver[$id]=$2 needs[$id]=$3 title[$id]=$4 state[$id]=waiting
-	shift 4
+	prio[$id]=$1 kver[$id]=$3 needs[$id]=$4 title[$id]=$5 state[$id]=waiting
+	shift 5
 	cmd[$id]=$(printf '%q ' "$@")
 }
 
-# Stages that no kernel enters.
-job unit - "" "unit tests" make --no-print-directory unit
-job fuzz - "" "fuzz (libFuzzer, 300000 inputs, seed 1)" make --no-print-directory fuzz-smoke
-job report - "" "report: docs/report CSVs and the figures its README quotes" tests/report/check.sh
-job tool - "" "exitstat: dynamic and static build" make --no-print-directory build/exitstat build/exitstat-static
+# Of the stages that may start, the lowest PRIORITY starts first: the
+# kernel builds, then the long emulator stages of every kernel, so that no
+# long one is left to run alone at the end.
+job 0 unit - "" "unit tests" make --no-print-directory unit
+job 0 fuzz - "" "fuzz (libFuzzer, 300000 inputs, seed 1)" make --no-print-directory fuzz-smoke
+job 0 report - "" "report: docs/report CSVs and the figures its README quotes" tests/report/check.sh
+job 0 tool - "" "exitstat: dynamic and static build" make --no-print-directory build/exitstat build/exitstat-static
 for k in $kvers; do
-	job "build-$k" "$k" "" "kernel build (linux-$k)" lab/build-kernel.sh
+	job 1 "build-$k" "$k" "" "kernel build (linux-$k)" lab/build-kernel.sh
 	# Everything that is built inside the tree's selftests directory, once,
 	# before the stages that boot what it built.
-	job "stbuild-$k" "$k" "build-$k" "KVM selftests and stock KVM build (linux-$k)" \
+	job 2 "stbuild-$k" "$k" "build-$k" "KVM selftests and stock KVM build (linux-$k)" \
 		lab/selftests.sh build
+	job 3 "st-amd-$k" "$k" "stbuild-$k" "KVM selftests on AMD (all): stock KVM vs ours (linux-$k)" \
+		lab/selftests.sh amd all
 	# Under Bochs only the quick set fits; make selftests VENDOR=intel runs
 	# them all.
-	job "st-intel-$k" "$k" "stbuild-$k" "KVM selftests on Intel (quick set): stock KVM vs ours (linux-$k)" \
+	job 4 "st-intel-$k" "$k" "stbuild-$k" "KVM selftests on Intel (quick set): stock KVM vs ours (linux-$k)" \
 		lab/selftests.sh intel quick
-	job "lab-intel-$k" "$k" "stbuild-$k" "lab: Intel VMX under Bochs (linux-$k)" \
+	job 5 "lab-intel-$k" "$k" "stbuild-$k" "lab: Intel VMX under Bochs (linux-$k)" \
 		lab/run-scenarios.sh intel
-	job "st-amd-$k" "$k" "stbuild-$k" "KVM selftests on AMD (all): stock KVM vs ours (linux-$k)" \
-		lab/selftests.sh amd all
 	# Real hardware's path: the modules built out of tree, against the lab
 	# tree (then run in the lab) and against Debian's headers.
-	job "hw-$k" "$k" "stbuild-$k" "hardware: out-of-tree modules, Debian's headers, install (linux-$k)" \
+	job 6 "hw-$k" "$k" "stbuild-$k" "hardware: out-of-tree modules, Debian's headers, install (linux-$k)" \
 		tests/hardware/check.sh
-	job "lab-amd-$k" "$k" "stbuild-$k" "lab: AMD SVM under QEMU TCG (linux-$k)" \
+	job 7 "lab-amd-$k" "$k" "stbuild-$k" "lab: AMD SVM under QEMU TCG (linux-$k)" \
 		lab/run-scenarios.sh amd
 	# A real Linux guest (L2) in L1: Debian's cpuid and exitstat vs the host
 	# side.  On AMD only: under Bochs it takes minutes (make demo).
-	job "guest-$k" "$k" "build-$k tool" "lab: L2 Linux guest on AMD, cpuid and exitstat vs host (linux-$k)" \
+	job 8 "guest-$k" "$k" "build-$k tool" "lab: L2 Linux guest on AMD, cpuid and exitstat vs host (linux-$k)" \
 		lab/run-guest.sh amd
-	job "checkpatch-$k" "$k" "build-$k" "checkpatch --strict (linux-$k)" lab/checkpatch.sh
+	job 9 "checkpatch-$k" "$k" "build-$k" "checkpatch --strict (linux-$k)" lab/checkpatch.sh
 done
+# sort -s keeps the order of declaration among equals.
+mapfile -t order < <(for id in "${ids[@]}"; do echo "${prio[$id]} $id"; done | sort -s -n -k1,1 | cut -d' ' -f2)
 
 now() { echo $((SECONDS - start)); }
 
@@ -112,12 +116,14 @@ ready() {
 	done
 }
 
+# Stopped early: stop the stages too (boot.sh then stops its emulator).
+trap 'trap - INT TERM; kill 0; exit 130' INT TERM
 running=0
 while :; do
 	progress=1
 	while [ "$progress" -eq 1 ]; do
 		progress=0
-		for id in "${ids[@]}"; do
+		for id in "${order[@]}"; do
 			[ "${state[$id]}" = waiting ] || continue
 			ready "$id"
 			case $? in
