@@ -2,10 +2,10 @@
 # `make check`: every test stage, for every kernel in KVERS (default: KVER),
 # run side by side where stages share nothing.  The emulators are single-
 # threaded, so two stages at a time keep a 2-core machine busy; a stage
-# starts when the stages it needs have passed, first come in the order
-# below (the long emulator stages first, so that none is left alone at the
-# end).  Each stage writes its own log; it is printed whole when the stage
-# ends, with a summary line "=== NAME: N passed, N failed, T s".  The end is
+# starts when the stages it needs have passed, by the priority given below.
+# The stages that use no kernel (unit tests, fuzz, report) run once, however
+# many kernels KVERS names.  Each stage writes its own log, printed whole
+# when the stage ends with a line "=== NAME: N passed, N failed, T s".  The end is
 # a table of every stage's wall time and the line "N passed, N failed":
 # cmocka tests and lab scenarios count one each, other stages one each.
 #   KVERS="6.1 6.12"  kernels to check (CI checks both)
@@ -60,6 +60,9 @@ for k in $kvers; do
 	# side.  On AMD only: under Bochs it takes minutes (make demo).
 	job 8 "guest-$k" "$k" "build-$k tool" "lab: L2 Linux guest on AMD, cpuid and exitstat vs host (linux-$k)" \
 		lab/run-guest.sh amd
+	# What the guest printed as Prometheus text, by Prometheus's validator.
+	job 8 "prom-$k" "$k" "guest-$k" "promtool check metrics: exitstat --prometheus from the L2 guest (linux-$k)" \
+		tests/lab/promtool.sh amd
 	job 9 "checkpatch-$k" "$k" "build-$k" "checkpatch --strict (linux-$k)" lab/checkpatch.sh
 done
 # sort -s keeps the order of declaration among equals.

@@ -62,4 +62,15 @@ echo "L2-PROM-END $?"
 echo "L2-WATCH-BEGIN"
 exitstat --csv -w 0.5 -c 2 -r cpuid
 echo "L2-WATCH-END $?"
+# Prometheus text of each kind, whole, for Prometheus's own validator on the
+# host (tests/lab/promtool.sh): a snapshot, one interval, a command's.
+echo "L2-PROMALL-BEGIN"
+exitstat --prometheus
+echo "L2-PROMALL-END $?"
+echo "L2-PROMWATCH-BEGIN"
+exitstat --prometheus -w 0.5 -c 1
+echo "L2-PROMWATCH-END $?"
+echo "L2-PROMCMD-BEGIN"
+exitstat --prometheus -- true 2>&1
+echo "L2-PROMCMD-END $?"
 echo "L2-DONE"
