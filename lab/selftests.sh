@@ -114,17 +114,16 @@ run() {	# run LABEL REPEAT NAME...: the outcomes in $out/LABEL.txt, the output i
 
 outcome() { awk -v n="$2" '$1 == n {print $2; exit}' "$out/$1.txt"; }
 took() { awk -v n="$2" '$1 == n {print $3; exit}' "$out/$1.txt"; }
-tally() {	# tally NAME LABEL...: "pass 3, fail 1" over those runs
-	local n=$1
+counts() {	# counts NAME LABEL...: "N OUTCOME" per outcome of NAME over those runs
+	local n=$1 l
 	shift
-	for l in "$@"; do cat "$out/$l.txt"; done |
-		awk -v n="$n" '$1 == n {c[$2]++} END {s = ""; for (r in c) s = s (s ? ", " : "") r " " c[r]; print s}'
+	for l in "$@"; do cat "$out/$l.txt"; done | awk -v n="$n" '$1 == n {print $2}' | sort | uniq -c
+}
+tally() {	# tally NAME LABEL...: "fail 1, pass 3" over those runs
+	counts "$@" | awk '{s = s (s ? ", " : "") $2 " " $1} END {print s}'
 }
 usual() {	# usual NAME LABEL...: the outcome(s) seen most often
-	local n=$1
-	shift
-	for l in "$@"; do cat "$out/$l.txt"; done |
-		awk -v n="$n" '$1 == n {c[$2]++} END {m = 0; for (r in c) if (c[r] > m) m = c[r]; for (r in c) if (c[r] == m) print r}' | sort
+	counts "$@" | sort -k1,1nr | awk 'NR == 1 {m = $1} $1 == m {print $2}' | sort
 }
 
 run stock 1 "${names[@]}"
