@@ -2,8 +2,8 @@
 # Prepares an L2 Linux guest for the L1 initramfs: fills TREE with Debian's
 # qemu-system-x86_64 (its libraries as ldd lists them, its firmware) and
 # /l2/bzImage + /l2/initrd.gz, the same lab kernel with a small initramfs:
-# busybox-static, Debian's cpuid with its libc, exitstat-static and JOB as
-# /job.sh.  lab/initramfs.sh copies TREE into L1 (INITRAMFS_TREE=TREE), and
+# busybox-static, Debian's cpuid with its libc, exitstat-static, nocpuid
+# (tests/lab/nocpuid.c) and JOB as /job.sh.  lab/initramfs.sh copies TREE into L1 (INITRAMFS_TREE=TREE), and
 # l2_boot in lab-lib.sh runs it there.
 # usage: lab/l2.sh TREE JOB.sh
 set -euo pipefail
@@ -47,6 +47,8 @@ cp /bin/busybox "$l2/bin/busybox"
 ln -s busybox "$l2/bin/sh"
 put_with_libs "$l2" "$cpuid"
 install -m 755 "$exitstat" "$l2/bin/exitstat"
+${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -nostdlib -static -fno-stack-protector \
+	-o "$l2/bin/nocpuid" "$TOP/tests/lab/nocpuid.c"
 install -m 755 "$TOP/lab/l2-init.sh" "$l2/init"
 install -m 755 "$job" "$l2/job.sh"
 (cd "$l2" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip >"$tree/l2/initrd.gz"

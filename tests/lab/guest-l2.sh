@@ -59,9 +59,14 @@ echo "L2-CSV-END $?"
 echo "L2-PROM-BEGIN"
 exitstat --prometheus -r cpuid
 echo "L2-PROM-END $?"
+# Nothing else runs CPUID meanwhile: exitstat's own queries must show
+# neither as exits nor as cycles.  nocpuid has no C library to ask CPUID.
 echo "L2-WATCH-BEGIN"
 exitstat --csv -w 0.5 -c 2 -r cpuid
 echo "L2-WATCH-END $?"
+echo "L2-NOCPUID-BEGIN"
+exitstat --csv -r cpuid -- nocpuid 2>&1
+echo "L2-NOCPUID-END $?"
 # Prometheus text of each kind, whole, for Prometheus's own validator on the
 # host (tests/lab/promtool.sh): a snapshot, one interval, a command's.
 echo "L2-PROMALL-BEGIN"

@@ -200,10 +200,11 @@ rows L2-JSON-CPUID >$d/json1
 je=$(awk -v r="$R_CPUID" '$1 == r { print $2 }' $d/json1)
 jc=$(awk -v r="$R_CPUID" '$1 == r { print $3 }' $d/json1)
 jt=$(awk '$1 == "total" { print $2 }' $d/json1)
-# exitstat -r cpuid: exits of CPUID, then its cycles, total exits, total
-# cycles - three more CPUID exits, and nothing else in L2 runs CPUID.
-expect "exitstat -r cpuid: debugfs CPUID exits at pause 3 = $je + 3 exactly" \
-	"$(h 3 "$R_CPUID" 3)" -eq $((je + 3))
+# exitstat -r cpuid: exits of CPUID, then total exits and its tail (CPUID
+# cycles, total cycles, CPUID cycles) - four more CPUID exits, and nothing
+# else in L2 runs CPUID.
+expect "exitstat -r cpuid: debugfs CPUID exits at pause 3 = $je + 4 exactly" \
+	"$(h 3 "$R_CPUID" 3)" -eq $((je + 4))
 expect "exitstat -r cpuid: CPUID cycles $jc <= debugfs $(h 3 "$R_CPUID" 4)" \
 	"$jc" -gt 0 -a "$jc" -le "$(h 3 "$R_CPUID" 4)"
 expect "exitstat -r cpuid: total exits $jt + 1 (the last query) <= debugfs $(h 3 total 3)" \
@@ -236,6 +237,15 @@ part WATCH >$d/watch
 expect "exitstat --csv -w 0.5 -c 2 -r cpuid: exit 0, the interval header, 2 intervals" \
 	"$(status WATCH)|$(sed -n 1p $d/watch)|$(grep -c '^[0-9.]*,total,' $d/watch)" = \
 	"0|time,reason,name,exits,cycles,exits_per_sec,cycles_per_sec,cycles_per_exit|2"
+echo "lab: exitstat --csv -w 0.5 -c 2 -r cpuid, nothing else running CPUID:"
+sed 's/^/  /' $d/watch
+expect "exitstat -w, nothing else running CPUID: the CPUID row of each interval is 0 exits, 0 cycles" \
+	"$(grep -c "^[0-9.]*,$row,0,0,0.0,0.0,\$" $d/watch)" -eq 2
+part NOCPUID >$d/nocpuid
+echo "lab: exitstat --csv -r cpuid -- nocpuid:"
+sed 's/^/  /' $d/nocpuid
+expect "exitstat -- nocpuid: exit 0, the CPUID row 0 exits, 0 cycles" \
+	"$(status NOCPUID)|$(sed -n 2p $d/nocpuid)" = "0|$row,0,0,,0.00"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -543,6 +543,47 @@ static void test_interval_own_queries_not_counted(void **state)
 }
 
 /*
+ * Nothing but exitstat runs CPUID: its own queries are neither exits nor
+ * cycles of an interval or of a command, on either vendor.
+ */
+static void test_own_queries_neither_exits_nor_cycles(void **state)
+{
+	struct harness *h = vmx_vm();
+
+	(void)state;
+	fake_kvm_count_self(h->kvm, true);
+	assert_int_equal(run(h, "--csv", "-w", "1", "-c", "2", "-r", "cpuid", NULL), 0);
+	assert_string_equal(h->out,
+"time,reason,name,exits,cycles,exits_per_sec,cycles_per_sec,cycles_per_exit\n"
+"1.000,10,CPUID,0,0,0.0,0.0,\n"
+"1.000,total,,0,0,0.0,0.0,\n"
+"2.000,10,CPUID,0,0,0.0,0.0,\n"
+"2.000,total,,0,0,0.0,0.0,\n");
+	assert_int_equal(run(h, "--csv", "-r", "cpuid", "--", "/bin/true", NULL), 0);
+	assert_string_equal(h->err,
+"reason,name,exits,cycles,cycles_per_exit,share_pct\n"
+"10,CPUID,0,0,,0.00\n"
+"total,,0,0,,0.00\n");
+	/* an HLT while the command runs: it alone, its cycles the total's */
+	h->per_run[0] = (struct activity){ EXIT_REASON_HLT, 1, 700 };
+	assert_int_equal(run(h, "--csv", "--", "/bin/true", NULL), 0);
+	assert_string_equal(h->err,
+"reason,name,exits,cycles,cycles_per_exit,share_pct\n"
+"12,HLT,1,700,700,100.00\n"
+"total,,1,700,700,100.00\n");
+	harness_free(h);
+
+	h = harness(KVM_EXITSTAT_VENDOR_SVM);
+	fake_kvm_count_self(h->kvm, true);
+	h->per_sleep[0] = (struct activity){ SVM_EXIT_MSR, 3, 4500 };
+	assert_int_equal(run(h, "--csv", "-w", "1", "-c", "1", "-a", NULL), 0);
+	assert_non_null(strstr(h->out, "\n1.000,0x072,cpuid,0,0,0.0,0.0,\n"));
+	assert_non_null(strstr(h->out, "\n1.000,0x07c,msr,3,4500,3.0,4500.0,1500\n"));
+	assert_non_null(strstr(h->out, "\n1.000,total,,3,4500,3.0,4500.0,1500\n"));
+	harness_free(h);
+}
+
+/*
  * The exit count crosses 2^32 between two readings: the seed's 32-bit leaf
  * wraps (0xfffffff0 -> 0x10), exitstat's difference is still 0x20.
  */
@@ -594,17 +635,75 @@ static void test_diff_modulo_2_64(void **state)
 			     .exits = UINT64_MAX - 5, .cycles = UINT64_MAX };
 	struct sample sb = { .code = 1, .defined = true, .exits = 10, .cycles = 99 };
 	struct snapshot a = { .vendor = KVM_EXITSTAT_VENDOR_VMX, .n = 1, .s = &sa,
-			      .total_exits = UINT64_MAX, .total_cycles = 1 };
+			      .total_exits = UINT64_MAX, .cpuid_exits = UINT64_MAX - 1,
+			      .tail = { UINT64_MAX - 99, UINT64_MAX - 9 },
+			      .couple_cost = 5 };
 	struct snapshot b = { .vendor = KVM_EXITSTAT_VENDOR_VMX, .n = 1, .s = &sb,
-			      .total_exits = 3, .total_cycles = 0 };
+			      .total_exits = 3, .cpuid_exits = 5,
+			      .head = { 200, 30 } };
 	struct snapshot d;
 
 	(void)state;
 	assert_int_equal(snapshot_diff(&a, &b, &d), SNAPSHOT_OK);
 	assert_int_equal(d.s[0].exits, 16);
 	assert_int_equal(d.s[0].cycles, 100);
+	assert_int_equal(d.cpuid_exits, 7);
 	assert_int_equal(d.total_exits, 4);
-	assert_true(d.total_cycles == UINT64_MAX);
+	/* others (200 - 30) - (-99 + 9) = 260; CPUID 30 + 9 + 1 - 5 = 35 */
+	assert_int_equal(d.total_cycles, 260 + 35);
+	snapshot_free(&d);
+}
+
+/*
+ * On a host's real clock two couples of identical queries do not cost the
+ * same.  What a difference shows then: the cycles of exits it has.
+ */
+static void test_diff_jitter(void **state)
+{
+	struct sample sa = { .code = EXIT_REASON_CPUID, .defined = true };
+	struct sample sb = sa;
+	/* exitstat's 40 queries in between, nothing else ran CPUID */
+	struct snapshot a = { .vendor = KVM_EXITSTAT_VENDOR_VMX, .n = 1, .s = &sa,
+			      .total_exits = 1000, .cpuid_exits = 500,
+			      .seq_cpuid = 10, .seq_total = 20,
+			      .tail = { 90000, 50000 }, .couple_cost = 2026 };
+	struct snapshot b = { .vendor = KVM_EXITSTAT_VENDOR_VMX, .n = 1, .s = &sb,
+			      .total_exits = 1044, .cpuid_exits = 540,
+			      .seq_cpuid = 50, .seq_total = 60,
+			      .head = { 92013 + 8997, 52013 } };
+	struct snapshot d;
+
+	(void)state;
+	/* the couple measured 2026, the one in between cost 2013 */
+	assert_int_equal(snapshot_diff(&a, &b, &d), SNAPSHOT_OK);
+	assert_int_equal(d.s[0].exits, 0);
+	assert_int_equal(d.s[0].cycles, 0);
+	assert_int_equal(d.total_exits, 4);
+	assert_int_equal(d.total_cycles, 8997);
+	snapshot_free(&d);
+
+	/* no exit of the guest's at all: no cycles, whatever the jitter */
+	b.total_exits = 1040;
+	assert_int_equal(snapshot_diff(&a, &b, &d), SNAPSHOT_OK);
+	assert_int_equal(d.total_exits, 0);
+	assert_int_equal(d.total_cycles, 0);
+	snapshot_free(&d);
+
+	/* the total readings' own cost jittered below the others' cycles */
+	b.total_exits = 1041;
+	b.head.total = 92013 - 3;
+	assert_int_equal(snapshot_diff(&a, &b, &d), SNAPSHOT_OK);
+	assert_int_equal(d.total_exits, 1);
+	assert_int_equal(d.total_cycles, 0);
+	snapshot_free(&d);
+
+	/* a CPUID of the guest's: its cycles less the couple's cost */
+	b.cpuid_exits = 541;
+	b.head = (struct cycles_pair){ 92013 + 8997 + 3000, 52013 + 3000 };
+	assert_int_equal(snapshot_diff(&a, &b, &d), SNAPSHOT_OK);
+	assert_int_equal(d.s[0].exits, 1);
+	assert_int_equal(d.s[0].cycles, 3000 - 13);
+	assert_int_equal(d.total_cycles, 8997 + 3000 - 13);
 	snapshot_free(&d);
 }
 
@@ -980,17 +1079,20 @@ static void test_custom_binding(void **state)
 	fake_kvm_set_binding(h->kvm, permuted);
 	assert_int_equal(run(h, NULL), 0);
 	assert_string_equal(h->out, ref->out);
-	/* cycles of the 4 reasons with exits, at the leaf bound to them */
-	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_TOTAL_EXITS), 4);
-	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_REASON_EXITS), 1);
+	/*
+	 * at the leaves bound to them: cycles of the 3 reasons other than
+	 * CPUID with exits and CPUID's 3 readings; the 2 total readings
+	 */
+	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_TOTAL_EXITS), 6);
+	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_REASON_EXITS), 2);
 	harness_free(h);
 
 	h = vmx_vm();
 	fake_kvm_set_binding(h->kvm, elsewhere);
 	assert_int_equal(run(h, NULL), 0);
 	assert_string_equal(h->out, ref->out);
-	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_HV_LEAF_LAST + 4), 4);
-	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_HV_LEAF_LAST + 2), 1);
+	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_HV_LEAF_LAST + 4), 6);
+	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_HV_LEAF_LAST + 2), 2);
 	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_REASON_CYCLES), 0);
 	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_TOTAL_CYCLES), 0);
 	harness_free(h);
@@ -1000,7 +1102,10 @@ static void test_custom_binding(void **state)
 /* ---------------------------------------------------------------- */
 /* cost and arithmetic                                                */
 
-/* One CPUID per reason, one per reason with exits, two for the totals. */
+/*
+ * One CPUID per reason (CPUID's among them), one per other reason with
+ * exits, one for the total exits, five for the head and the tail.
+ */
 static void test_snapshot_cost(void **state)
 {
 	struct harness *h = vmx_vm();
@@ -1011,15 +1116,16 @@ static void test_snapshot_cost(void **state)
 	assert_int_equal(run(h, NULL), 0);
 	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_DISCOVERY), 3);
 	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_REASON_EXITS64), n);
-	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_REASON_CYCLES), 4);
+	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_REASON_CYCLES), 3 + 3);
 	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_TOTAL_EXITS64), 1);
-	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_TOTAL_CYCLES), 1);
+	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_TOTAL_CYCLES), 2);
 	assert_int_equal(fake_kvm_calls(h->kvm, KVM_EXITSTAT_LEAF_REASON_EXITS), 0);
-	assert_int_equal(h->cpu.calls, 3 + n + 4 + 2);
+	assert_int_equal(h->cpu.calls, 3 + n + 3 + 1 + 5);
 
 	h->cpu.calls = 0;
+	/* CPUID's exits are read without being asked for */
 	assert_int_equal(run(h, "-r", "hlt", NULL), 0);
-	assert_int_equal(h->cpu.calls, 3 + 1 + 0 + 2);
+	assert_int_equal(h->cpu.calls, 3 + 2 + 0 + 1 + 5);
 	harness_free(h);
 }
 
@@ -1084,8 +1190,10 @@ int main(void)
 		cmocka_unit_test(test_interval_json),
 		cmocka_unit_test(test_interval_prometheus),
 		cmocka_unit_test(test_interval_own_queries_not_counted),
+		cmocka_unit_test(test_own_queries_neither_exits_nor_cycles),
 		cmocka_unit_test(test_interval_32bit_wrap),
 		cmocka_unit_test(test_diff_modulo_2_64),
+		cmocka_unit_test(test_diff_jitter),
 		cmocka_unit_test(test_command_true),
 		cmocka_unit_test(test_command_status_passed_on),
 		cmocka_unit_test(test_command_json),

@@ -5,8 +5,9 @@
  * counters the test sets.  Built with tests/unit/kshim.h like test_core.
  *
  * It can also be a machine without kvm-exitstat (bare metal or another
- * hypervisor), count the CPUID exits of the queries themselves as KVM does,
- * and answer any leaf with fixed registers (to model broken hosts).
+ * hypervisor), count the CPUID exits of the queries themselves as KVM does
+ * (the exit before the answer is built, its cycles after), and answer any
+ * leaf with fixed registers (to model broken hosts).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,12 @@ void fake_kvm_set_absent(struct fake_kvm *f, const char *hv_sig)
 	f->hv_sig = hv_sig;
 }
 
-/* Count each query as the CPUID exit it is, as KVM does. */
+/*
+ * Count each query as the CPUID exit it is, as KVM does: the exit when the
+ * query starts, its cycles when the answer is built.  Each leaf costs its
+ * own figure, so that a test sees whether the tool pairs its queries by
+ * kind when it takes their cost out.
+ */
 void fake_kvm_count_self(struct fake_kvm *f, bool on)
 {
 	f->count_self = on;
@@ -154,17 +160,16 @@ static void record(struct fake_kvm *f, u32 leaf)
 	abort();
 }
 
-void fake_kvm_query(void *ctx, u32 leaf, u32 sub, struct cpuid_regs *out)
+u64 fake_kvm_query_cycles(u32 leaf)
 {
-	struct fake_kvm *f = ctx;
+	return 1000 + (leaf & 0xf);
+}
+
+static void answer(struct fake_kvm *f, u32 leaf, u32 sub,
+		   struct cpuid_regs *out)
+{
 	u32 regs[KVM_EXITSTAT_NR_REGS];
 	int i;
-
-	record(f, leaf);
-	if (f->count_self && !f->absent &&
-	    (f->q.flags & KVM_EXITSTAT_F_COUNTING))
-		fake_kvm_add(f, f->q.vendor == KVM_EXITSTAT_VENDOR_SVM ?
-			     SVM_EXIT_CPUID : EXIT_REASON_CPUID, 1, 0);
 
 	for (i = 0; i < f->nr_overrides; i++) {
 		if (f->override[i].leaf == leaf && f->override[i].sub == sub) {
@@ -194,4 +199,20 @@ void fake_kvm_query(void *ctx, u32 leaf, u32 sub, struct cpuid_regs *out)
 		out->ecx = regs[KVM_EXITSTAT_ECX];
 		out->edx = regs[KVM_EXITSTAT_EDX];
 	}
+}
+
+void fake_kvm_query(void *ctx, u32 leaf, u32 sub, struct cpuid_regs *out)
+{
+	struct fake_kvm *f = ctx;
+	bool counted = f->count_self && !f->absent &&
+		       (f->q.flags & KVM_EXITSTAT_F_COUNTING);
+	u32 cpuid = f->q.vendor == KVM_EXITSTAT_VENDOR_SVM ? SVM_EXIT_CPUID :
+							     EXIT_REASON_CPUID;
+
+	record(f, leaf);
+	if (counted)
+		fake_kvm_add(f, cpuid, 1, 0);
+	answer(f, leaf, sub, out);
+	if (counted)
+		fake_kvm_add(f, cpuid, 0, fake_kvm_query_cycles(leaf));
 }
