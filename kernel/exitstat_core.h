@@ -25,19 +25,29 @@ static inline unsigned long kvm_exitstat_vmx_slot(u32 reason)
 	return reason;
 }
 
-/* Slot of an SVM exit code; called on every VM exit. */
-static inline u32 kvm_exitstat_svm_slot(u32 code)
+/*
+ * Slot of an SVM exit code; called on every VM exit.  The slot is worked
+ * out in the one variable that holds the code: with the code kept apart for
+ * the codes past the low block, gcc copied it to a second register on every
+ * exit (and the barrier keeps that copy out of the common path).
+ */
+static inline unsigned long kvm_exitstat_svm_slot(u32 code)
 {
-	if (code <= KVM_EXITSTAT_SVM_LOW_LAST)
-		return code;
-	if (code - KVM_EXITSTAT_SVM_HIGH_FIRST <=
-	    KVM_EXITSTAT_SVM_HIGH_LAST - KVM_EXITSTAT_SVM_HIGH_FIRST)
-		return KVM_EXITSTAT_SVM_HIGH_SLOT + code -
-		       KVM_EXITSTAT_SVM_HIGH_FIRST;
-	if (code >= KVM_EXITSTAT_SVM_NEG_FIRST)
-		return KVM_EXITSTAT_SVM_NEG_SLOT + code -
-		       KVM_EXITSTAT_SVM_NEG_FIRST;
-	return KVM_EXITSTAT_SVM_OTHER_SLOT;
+	unsigned long slot = code;
+
+	if (unlikely(slot > KVM_EXITSTAT_SVM_LOW_LAST)) {
+		barrier();
+		if (slot - KVM_EXITSTAT_SVM_HIGH_FIRST <=
+		    KVM_EXITSTAT_SVM_HIGH_LAST - KVM_EXITSTAT_SVM_HIGH_FIRST)
+			slot -= KVM_EXITSTAT_SVM_HIGH_FIRST -
+				KVM_EXITSTAT_SVM_HIGH_SLOT;
+		else if (slot >= KVM_EXITSTAT_SVM_NEG_FIRST)
+			slot -= KVM_EXITSTAT_SVM_NEG_FIRST -
+				KVM_EXITSTAT_SVM_NEG_SLOT;
+		else
+			slot = KVM_EXITSTAT_SVM_OTHER_SLOT;
+	}
+	return slot;
 }
 
 struct kvm_exitstat_counter {

@@ -56,7 +56,12 @@ struct kvm_exitstat_counters {
 			u32 hi;
 		};
 	} exit_tsc;
-	u32 inflight;	/* slot of the exit in flight, or KVM_EXITSTAT_SINK */
+	/*
+	 * Slot of the exit in flight, or KVM_EXITSTAT_SINK.  As wide as the
+	 * index it is stored from: a u32 here made gcc keep the slot in two
+	 * registers on SVM's exit path, one instruction more on every exit.
+	 */
+	unsigned long inflight;
 	u32 nr_slots;	/* the vendor's; the slots above it stay zero */
 };
 
