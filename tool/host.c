@@ -164,7 +164,7 @@ int host_parse(const char *path, const char *text, size_t len,
 	struct vendor_vote v = { 3, 0 };
 	uint64_t exits = 0, cycles = 0, code, vcpus;
 	const char *p = text, *end = text + len, *nl;
-	bool total = false, other = false;
+	bool total = false, other = false, vcpus_line = false;
 	size_t cap = 0, nr = 0, i;
 	char q[64];
 	struct line l;
@@ -192,9 +192,11 @@ int host_parse(const char *path, const char *text, size_t len,
 		}
 		if (total) {
 			/* only the global file says more: its vCPUs */
-			if (n > 6 && !memcmp(p, "vcpus ", 6) &&
-			    parse_u64(p + 6, n - 6, &vcpus) && nl >= end - 1)
+			if (!vcpus_line && n > 6 && !memcmp(p, "vcpus ", 6) &&
+			    parse_u64(p + 6, n - 6, &vcpus)) {
+				vcpus_line = true;
 				continue;
+			}
 			say(err, size, "%s line %zu: %s after the total line",
 			    path, nr, quoted(p, n, q, sizeof(q)));
 			goto bad;
@@ -248,6 +250,11 @@ int host_parse(const char *path, const char *text, size_t len,
 	if (!total) {
 		say(err, size, "%s: no total line (the file ends after line %zu)",
 		    path, nr);
+		goto bad;
+	}
+	if ((v.possible & v.matched) == 3) {
+		say(err, size, "%s: names exit reasons as VMX does and as SVM does",
+		    path);
 		goto bad;
 	}
 	c->vendor = voted(&v);
@@ -478,7 +485,8 @@ static int read_vcpus(const char *path, struct host_vm *vm, char *err,
 			break;
 	}
 	closedir(d);
-	qsort(vm->vcpu, vm->nr_vcpus, sizeof(*vm->vcpu), by_id);
+	if (vm->nr_vcpus)
+		qsort(vm->vcpu, vm->nr_vcpus, sizeof(*vm->vcpu), by_id);
 	return rc;
 }
 
@@ -548,7 +556,8 @@ static int list_vms(DIR *d, const char *debugfs, struct host_state *st,
 		    debugfs, dirs, dirs == 1 ? "y" : "ies");
 		return EXITSTAT_EXIT_USAGE;
 	}
-	qsort(st->vm, st->n, sizeof(*st->vm), by_pid_fd);
+	if (st->n)
+		qsort(st->vm, st->n, sizeof(*st->vm), by_pid_fd);
 	return 0;
 }
 

@@ -49,7 +49,7 @@ static int select_reasons(struct host_run *r, enum kvm_exitstat_vendor v)
 		n = r->o->nr_reasons;
 	for (i = 0; i < n && r->nr < sizeof(r->codes) / sizeof(r->codes[0]);
 	     i++) {
-		const char *s = r->o->reason[i];
+		const char *s = r->o->nr_reasons ? r->o->reason[i] : NULL;
 
 		if (!r->o->nr_reasons) {
 			code = t[i].code;
@@ -185,10 +185,11 @@ static void title(const struct host_run *r, size_t n, bool interval,
 		since = " per interval";
 	else if (!n)
 		since = by = "";
-	else if (n > 1)
-		since = *by ? " each since it started" : ", each since it started";
 	else
-		since = " since it started";
+		since = n > 1 ? " each since it started" : " since it started";
+	/* "2 VMs running now, each since ...", "VM 1234 (web) since ..." */
+	if (!*by && *since == ' ' && !interval && !(r->pid && n == 1))
+		by = ",";
 	snprintf(buf, size, "VM exits of %s%s%s", who, by, since);
 }
 

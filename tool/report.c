@@ -71,7 +71,8 @@ int report_rows(struct report *rep, const struct snapshot *snap, bool all,
 		if (snap->s[i].defined && (all || snap->s[i].exits))
 			rep->rows[rep->n++] = &snap->s[i];
 	sort_by = key;
-	qsort(rep->rows, rep->n, sizeof(*rep->rows), compare);
+	if (rep->n)
+		qsort(rep->rows, rep->n, sizeof(*rep->rows), compare);
 	return 0;
 }
 
@@ -134,5 +135,6 @@ static int compare_groups(const void *pa, const void *pb)
 void report_groups_sort(struct report_groups *gs, enum sort_key key)
 {
 	group_sort_by = key;
-	qsort(gs->g, gs->n, sizeof(*gs->g), compare_groups);
+	if (gs->n)
+		qsort(gs->g, gs->n, sizeof(*gs->g), compare_groups);
 }

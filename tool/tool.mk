@@ -51,6 +51,12 @@ $(BUILD)/test_exitstat: $(EXITSTAT_TESTS) $(EXITSTAT_DEPS) \
 		$(BUILD)/test_exitstat_kvm.o $(BUILD)/exitstat_core_test.o \
 		-lcmocka -o $@
 
+# --host against fixture trees of KVM's debugfs and /proc.
+$(BUILD)/test_host: tests/unit/test_host.c $(EXITSTAT_DEPS)
+	@mkdir -p $(BUILD)
+	$(CC) $(TEST_CFLAGS) $(TOOL_CPPFLAGS) tests/unit/test_host.c \
+		$(EXITSTAT_LIB) -lcmocka -o $@
+
 install-exitstat: $(BUILD)/exitstat
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/exitstat $(DESTDIR)$(PREFIX)/bin/exitstat
