@@ -67,9 +67,10 @@ $(BUILD)/test_core: tests/unit/test_core.c $(CORE_SRC)
 include tool/tool.mk
 include tests/fuzz/fuzz.mk
 
-unit: $(BUILD)/test_core $(BUILD)/test_exitstat
+unit: $(BUILD)/test_core $(BUILD)/test_exitstat $(BUILD)/test_host
 	$(BUILD)/test_core
 	$(BUILD)/test_exitstat
+	$(BUILD)/test_host
 
 checkpatch: kernel
 	@lab/checkpatch.sh

@@ -11,30 +11,20 @@
 
 #include "cli.h"
 #include "discover.h"
+#include "host.h"
 #include "format.h"
+#include "options.h"
 #include "reasons.h"
 #include "report.h"
 #include "snapshot.h"
 
 #define MAX_INTERVAL	86400.0	/* a day */
-#define MAX_REASONS	64	/* -r given this often at most */
-
-struct options {
-	double interval;	/* 0: no -w */
-	unsigned long count;	/* 0: forever */
-	const char *reason[MAX_REASONS];
-	size_t nr_reasons;
-	enum sort_key sort;
-	bool all;
-	int format;		/* -1: not chosen yet */
-	const char *output;
-	char **command;		/* NULL: no command */
-};
-
 static const char usage[] =
 "Usage: exitstat [OPTION]...                 VM exits of this VM so far\n"
 "       exitstat -w SECONDS [-c COUNT] [OPTION]...   exits per interval\n"
 "       exitstat [OPTION]... -- COMMAND [ARG]...     exits while COMMAND runs\n"
+"       exitstat --host [--vm=PID|NAME] [--by-vm|--by-vcpu] [OPTION]...\n"
+"                                     on the host: the VMs running there\n"
 "\n"
 "Reads the VM exit counters of kvm-exitstat through CPUID, from inside a\n"
 "KVM guest: how many exits of each reason, and how many host TSC cycles\n"
@@ -52,6 +42,14 @@ static const char usage[] =
 "      --prometheus        Prometheus text exposition format\n"
 "  -o, --output=FILE       write the report to FILE (the command mode\n"
 "                          writes it to standard error otherwise)\n"
+"\n"
+"On the host, as root, from KVM's debugfs files (kvm-exitstat's KVM):\n"
+"      --host              the exits of the VMs running on this host, summed\n"
+"      --vm=PID|NAME       only this VM: QEMU's pid, or its -name\n"
+"      --by-vm             one row per VM, with its top exit reason\n"
+"      --by-vcpu           one row per vCPU (of the VM of --vm, or of all)\n"
+"      --debugfs=DIR       KVM's debugfs directory (" HOST_DEBUGFS ")\n"
+"\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "\n"
@@ -59,6 +57,14 @@ static const char usage[] =
 "2 bad usage, or this machine does not expose kvm-exitstat counters;\n"
 "3 counting is switched off on the host; with COMMAND, its exit status\n"
 "(126: it cannot be run, 127: not found).\n";
+
+enum {
+	OPT_HOST = 256,	/* long options without a letter */
+	OPT_VM,
+	OPT_BY_VM,
+	OPT_BY_VCPU,
+	OPT_DEBUGFS,
+};
 
 static const struct option long_options[] = {
 	{ "interval",   required_argument, NULL, 'w' },
@@ -70,12 +76,17 @@ static const struct option long_options[] = {
 	{ "csv",        no_argument,       NULL, 'C' },
 	{ "prometheus", no_argument,       NULL, 'P' },
 	{ "output",     required_argument, NULL, 'o' },
+	{ "host",       no_argument,       NULL, OPT_HOST },
+	{ "vm",         required_argument, NULL, OPT_VM },
+	{ "by-vm",      no_argument,       NULL, OPT_BY_VM },
+	{ "by-vcpu",    no_argument,       NULL, OPT_BY_VCPU },
+	{ "debugfs",    required_argument, NULL, OPT_DEBUGFS },
 	{ "help",       no_argument,       NULL, 'h' },
 	{ "version",    no_argument,       NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static void error(const struct exitstat_env *env, const char *fmt, ...)
+void exitstat_error(const struct exitstat_env *env, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -85,6 +96,8 @@ static void error(const struct exitstat_env *env, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', env->err);
 }
+
+#define error exitstat_error
 
 static int parse_interval(const char *s, double *v)
 {
@@ -181,6 +194,21 @@ static int parse_options(int argc, char **argv,
 		case 'o':
 			o->output = optarg;
 			break;
+		case OPT_HOST:
+			o->host = true;
+			break;
+		case OPT_VM:
+			o->vm = optarg;
+			break;
+		case OPT_BY_VM:
+			o->by_vm = true;
+			break;
+		case OPT_BY_VCPU:
+			o->by_vcpu = true;
+			break;
+		case OPT_DEBUGFS:
+			o->debugfs = optarg;
+			break;
 		case 'h':
 			fputs(usage, env->out);
 			return 1;
@@ -209,6 +237,20 @@ static int parse_options(int argc, char **argv,
 		o->command = &argv[optind];
 	if (o->count && !o->interval) {
 		error(env, "--count needs --interval");
+		return -1;
+	}
+	if (!o->host && (o->vm || o->by_vm || o->by_vcpu || o->debugfs)) {
+		error(env, "%s needs --host", o->vm ? "--vm" :
+			   o->by_vm ? "--by-vm" : o->by_vcpu ? "--by-vcpu" :
+			   "--debugfs");
+		return -1;
+	}
+	if (o->by_vm && o->by_vcpu) {
+		error(env, "choose one of --by-vm and --by-vcpu");
+		return -1;
+	}
+	if (o->host && o->command) {
+		error(env, "--host cannot be combined with a command: it reads the VMs of the host, not what a command of the host causes");
 		return -1;
 	}
 	if (o->interval && o->command) {
@@ -453,6 +495,33 @@ static int mode_command(struct run *r)
 	return rc ? rc : status;
 }
 
+FILE *output_open(const struct exitstat_env *env, const struct options *o,
+		  FILE *dflt)
+{
+	FILE *f;
+
+	if (!o->output)
+		return dflt;
+	f = fopen(o->output, "w");
+	if (!f)
+		error(env, "cannot write '%s': %s", o->output, strerror(errno));
+	return f;
+}
+
+int output_close(const struct exitstat_env *env, const struct options *o,
+		 FILE *out, int rc)
+{
+	if ((fflush(out) == EOF || ferror(out)) && rc != EXITSTAT_EXIT_USAGE) {
+		error(env, "cannot write the report: %s", strerror(errno));
+		rc = EXITSTAT_EXIT_FAILURE;
+	}
+	if (o->output && fclose(out) == EOF && !rc) {
+		error(env, "cannot write '%s': %s", o->output, strerror(errno));
+		rc = EXITSTAT_EXIT_FAILURE;
+	}
+	return rc;
+}
+
 int exitstat_main(int argc, char **argv, const struct exitstat_env *env)
 {
 	struct options o;
@@ -462,6 +531,8 @@ int exitstat_main(int argc, char **argv, const struct exitstat_env *env)
 	rc = parse_options(argc, argv, env, &o);
 	if (rc)
 		return rc > 0 ? 0 : EXITSTAT_EXIT_USAGE;
+	if (o.host)
+		return host_main(env, &o);
 	rc = check_abi(env, &r.abi);
 	if (rc)
 		return rc;
@@ -469,15 +540,10 @@ int exitstat_main(int argc, char **argv, const struct exitstat_env *env)
 	if (rc)
 		goto out;
 
-	r.out = o.command ? env->err : env->out;
-	if (o.output) {
-		r.out = fopen(o.output, "w");
-		if (!r.out) {
-			error(env, "cannot write '%s': %s", o.output,
-			      strerror(errno));
-			rc = EXITSTAT_EXIT_USAGE;
-			goto out;
-		}
+	r.out = output_open(env, &o, o.command ? env->err : env->out);
+	if (!r.out) {
+		rc = EXITSTAT_EXIT_USAGE;
+		goto out;
 	}
 
 	if (o.command)
@@ -486,16 +552,7 @@ int exitstat_main(int argc, char **argv, const struct exitstat_env *env)
 		rc = mode_interval(&r);
 	else
 		rc = mode_snapshot(&r);
-
-	if ((fflush(r.out) == EOF || ferror(r.out)) &&
-	    rc != EXITSTAT_EXIT_USAGE) {
-		error(env, "cannot write the report: %s", strerror(errno));
-		rc = EXITSTAT_EXIT_FAILURE;
-	}
-	if (o.output && fclose(r.out) == EOF && !rc) {
-		error(env, "cannot write '%s': %s", o.output, strerror(errno));
-		rc = EXITSTAT_EXIT_FAILURE;
-	}
+	rc = output_close(env, &o, r.out, rc);
 out:
 	free(r.sel.codes);
 	free(r.sel.names);

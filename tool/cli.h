@@ -30,6 +30,7 @@ struct exitstat_env {
 	/* as spawn_wait() */
 	int (*run)(void *ctx, char *const argv[], int *status, int *err);
 	void *ctx;
+	const char *proc;	/* --host: where /proc is; NULL: /proc */
 };
 
 /* The whole program; returns its exit code. */

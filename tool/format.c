@@ -7,6 +7,8 @@
 
 static const char *scope_of(const struct report *rep)
 {
+	if (rep->scope)
+		return rep->scope;
 	return rep->global ? "global" : "vm";
 }
 
@@ -75,9 +77,12 @@ static void table_interval(FILE *f, const struct report *rep, bool first)
 	char reason[16];
 	size_t i;
 
-	if (first) {
+	if (first && rep->title)
+		fprintf(f, "%s (%s)\n", rep->title, vendor_name(rep->vendor));
+	else if (first)
 		fprintf(f, "VM exits of %s per interval (%s)\n", whose(rep),
 			vendor_name(rep->vendor));
+	if (first) {
 		fprintf(f, "%9s  %6s  %-*s %14s %14s %18s %12s\n", "time",
 			"reason", nw, "name", "exits", "exits/s", "cycles/s",
 			"cycles/exit");
@@ -111,10 +116,14 @@ static void table(FILE *f, const struct report *rep, bool first)
 {
 	switch (rep->mode) {
 	case REPORT_SNAPSHOT:
-		fprintf(f, "VM exits of %s (%s)\n",
-			rep->global ? "all VMs since kvm was loaded" :
-				      "this VM since it started",
-			vendor_name(rep->vendor));
+		if (rep->title)
+			fprintf(f, "%s (%s)\n", rep->title,
+				vendor_name(rep->vendor));
+		else
+			fprintf(f, "VM exits of %s (%s)\n",
+				rep->global ? "all VMs since kvm was loaded" :
+					      "this VM since it started",
+				vendor_name(rep->vendor));
 		table_counts(f, rep);
 		break;
 	case REPORT_COMMAND:
@@ -133,7 +142,7 @@ static void table(FILE *f, const struct report *rep, bool first)
 
 /* ---- JSON ---- */
 
-static void json_string(FILE *f, const char *s)
+void format_json_string(FILE *f, const char *s)
 {
 	if (!s) {
 		fputs("null", f);
@@ -190,18 +199,34 @@ static void json(FILE *f, const struct report *rep)
 		for (i = 0; rep->argv[i]; i++) {
 			if (i)
 				fputc(',', f);
-			json_string(f, rep->argv[i]);
+			format_json_string(f, rep->argv[i]);
 		}
 		fprintf(f, "],\"exit_status\":%d,\"seconds\":%.6f",
 			rep->status, rep->seconds);
 	}
-	fputs(",\"reasons\":[", f);
+	if (rep->scope) {
+		fprintf(f, ",\"vms\":%zu", rep->nr_vms);
+		if (rep->pid) {
+			fprintf(f, ",\"pid\":%ld,\"vm\":", rep->pid);
+			format_json_string(f, rep->vm);
+		}
+	}
+	fputc(',', f);
+	format_json_body(f, rep);
+	fputs("}\n", f);
+}
+
+void format_json_body(FILE *f, const struct report *rep)
+{
+	size_t i;
+
+	fputs("\"reasons\":[", f);
 	for (i = 0; i < rep->n; i++) {
 		const struct sample *s = rep->rows[i];
 
 		fprintf(f, "%s{\"reason\":%" PRId64 ",\"name\":", i ? "," : "",
 			reason_number(rep->vendor, s->code));
-		json_string(f, s->name);
+		format_json_string(f, s->name);
 		fputc(',', f);
 		json_counts(f, rep, s->exits, s->cycles);
 		if (rep->mode != REPORT_INTERVAL)
@@ -211,12 +236,12 @@ static void json(FILE *f, const struct report *rep)
 	}
 	fputs("],\"total\":{", f);
 	json_counts(f, rep, rep->total_exits, rep->total_cycles);
-	fputs("}}\n", f);
+	fputc('}', f);
 }
 
 /* ---- CSV ---- */
 
-static void csv_field(FILE *f, const char *s)
+void format_csv_field(FILE *f, const char *s)
 {
 	if (!s)
 		return;
@@ -260,7 +285,7 @@ static void csv(FILE *f, const struct report *rep, bool first)
 			reason_format(rep->vendor, s->code, reason,
 				      sizeof(reason));
 			fprintf(f, "%s,", reason);
-			csv_field(f, s->name);
+			format_csv_field(f, s->name);
 		} else {
 			fputs("total,", f);
 		}
@@ -279,7 +304,7 @@ static void csv(FILE *f, const struct report *rep, bool first)
 
 /* ---- Prometheus text exposition format ---- */
 
-static void prom_label(FILE *f, const char *s)
+void format_prom_label(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -293,7 +318,7 @@ static void prom_label(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void prom_head(FILE *f, const char *metric, const char *type,
+void format_prom_head(FILE *f, const char *metric, const char *type,
 		      const char *help)
 {
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", metric, help, metric, type);
@@ -309,7 +334,7 @@ static void prom_labels(FILE *f, const struct report *rep,
 	if (s) {
 		reason_format(rep->vendor, s->code, reason, sizeof(reason));
 		fprintf(f, ",reason=\"%s\",name=", reason);
-		prom_label(f, s->name ? s->name : "");
+		format_prom_label(f, s->name ? s->name : "");
 	}
 	fputc('}', f);
 }
@@ -322,7 +347,7 @@ static void prom_family(FILE *f, const struct report *rep, const char *metric,
 {
 	size_t i;
 
-	prom_head(f, metric, type, help);
+	format_prom_head(f, metric, type, help);
 	for (i = 0; i < (per_reason ? rep->n : 1); i++) {
 		const struct sample *s = per_reason ? rep->rows[i] : NULL;
 		uint64_t v;
@@ -384,10 +409,10 @@ static void prometheus(FILE *f, const struct report *rep, bool first)
 		prom_family(f, rep, "kvm_exitstat_command_all_cycles", "gauge",
 			    "Host TSC cycles KVM spent handling VM exits of all exit reasons while the command ran.",
 			    PROM_CYCLES, false);
-		prom_head(f, "kvm_exitstat_command_seconds", "gauge",
+		format_prom_head(f, "kvm_exitstat_command_seconds", "gauge",
 			  "Wall-clock seconds the command ran.");
 		fprintf(f, "kvm_exitstat_command_seconds %.6f\n", rep->seconds);
-		prom_head(f, "kvm_exitstat_command_exit_status", "gauge",
+		format_prom_head(f, "kvm_exitstat_command_exit_status", "gauge",
 			  "Exit status of the command.");
 		fprintf(f, "kvm_exitstat_command_exit_status %d\n", rep->status);
 		break;

@@ -20,4 +20,13 @@ enum format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV, FORMAT_PROMETHEUS };
 void format_report(FILE *f, enum format fmt, const struct report *rep,
 		   bool first);
 
+/* Shared with format_host.c. */
+void format_json_string(FILE *f, const char *s);
+/* "reasons":[...],"total":{...} of @rep */
+void format_json_body(FILE *f, const struct report *rep);
+void format_csv_field(FILE *f, const char *s);
+void format_prom_label(FILE *f, const char *s);
+void format_prom_head(FILE *f, const char *metric, const char *type,
+		      const char *help);
+
 #endif

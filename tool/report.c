@@ -71,7 +71,8 @@ int report_rows(struct report *rep, const struct snapshot *snap, bool all,
 		if (snap->s[i].defined && (all || snap->s[i].exits))
 			rep->rows[rep->n++] = &snap->s[i];
 	sort_by = key;
-	qsort(rep->rows, rep->n, sizeof(*rep->rows), compare);
+	if (rep->n)
+		qsort(rep->rows, rep->n, sizeof(*rep->rows), compare);
 	return 0;
 }
 
@@ -97,4 +98,43 @@ double share(uint64_t part, uint64_t whole)
 double rate(uint64_t count, double seconds)
 {
 	return seconds > 0 ? (double)count / seconds : 0.0;
+}
+
+static enum sort_key group_sort_by;
+
+static int by_vm(const struct report_group *a, const struct report_group *b)
+{
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	if (a->fd != b->fd)
+		return a->fd < b->fd ? -1 : 1;
+	return a->vcpu < b->vcpu ? -1 : a->vcpu > b->vcpu;
+}
+
+static int compare_groups(const void *pa, const void *pb)
+{
+	const struct report_group *a = pa, *b = pb;
+	int c = 0;
+
+	switch (group_sort_by) {
+	case SORT_EXITS:
+		c = cmp_desc(a->rep.total_exits, b->rep.total_exits);
+		break;
+	case SORT_CYCLES:
+		c = cmp_desc(a->rep.total_cycles, b->rep.total_cycles);
+		break;
+	case SORT_NAME:
+		c = strcmp(a->vm, b->vm);
+		break;
+	case SORT_REASON:	/* no reason to order VMs by: as listed */
+		break;
+	}
+	return c ? c : by_vm(a, b);
+}
+
+void report_groups_sort(struct report_groups *gs, enum sort_key key)
+{
+	group_sort_by = key;
+	if (gs->n)
+		qsort(gs->g, gs->n, sizeof(*gs->g), compare_groups);
 }

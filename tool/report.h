@@ -36,7 +36,39 @@ struct report {
 	unsigned long index;	/* interval: 1, 2, ... */
 	int status;		/* command: its exit status */
 	char *const *argv;	/* command: what ran */
+	/* exitstat --host (sum of VMs): NULL/0 in the guest */
+	const char *title;	/* the table's first line, less the vendor */
+	const char *scope;	/* JSON "scope" */
+	size_t nr_vms;		/* JSON "vms" */
+	long pid;		/* --vm: JSON "pid", "vm"; 0 if none */
+	const char *vm;
 };
+
+/* exitstat --host --by-vm/--by-vcpu (and its Prometheus): a VM or vCPU. */
+struct report_group {
+	long pid;
+	const char *vm;		/* QEMU's -name; "" if none */
+	int fd;			/* its VM's fd if the pid has several; -1 */
+	int vcpu;		/* -1: the whole VM */
+	struct report rep;	/* its rows and totals */
+};
+
+struct report_groups {
+	enum report_mode mode;	/* SNAPSHOT or INTERVAL */
+	enum kvm_exitstat_vendor vendor;
+	const char *title;	/* as report's */
+	bool by_vcpu;
+	size_t nr_vms;
+	size_t n;
+	struct report_group *g;
+	uint64_t total_exits;	/* of all groups */
+	uint64_t total_cycles;
+	double seconds, time;	/* as report's */
+	unsigned long index;
+};
+
+/* Orders @gs->g by @key: exits, cycles, name (of the VM), or pid. */
+void report_groups_sort(struct report_groups *gs, enum sort_key key);
 
 /*
  * Fills @rep->rows..total_* from @snap: defined reasons with exits (all

@@ -8,7 +8,9 @@ TOOL_CPPFLAGS := -Iinclude/uapi -Itool
 
 # Everything but main.c is also linked into the unit tests.
 EXITSTAT_LIB := tool/cli.c tool/clock.c tool/cpuid_backend.c tool/discover.c \
-	tool/format.c tool/reasons.c tool/report.c tool/snapshot.c tool/spawn.c
+	tool/format.c tool/format_host.c tool/host.c tool/host_cli.c \
+	tool/qemu_name.c tool/reasons.c tool/report.c tool/snapshot.c \
+	tool/spawn.c
 EXITSTAT_SRC := tool/main.c $(EXITSTAT_LIB)
 EXITSTAT_DEPS := $(EXITSTAT_SRC) $(wildcard tool/*.h) \
 	include/uapi/asm/kvm_exitstat.h tool/tool.mk
@@ -48,6 +50,12 @@ $(BUILD)/test_exitstat: $(EXITSTAT_TESTS) $(EXITSTAT_DEPS) \
 	$(CC) $(TEST_CFLAGS) $(TOOL_CPPFLAGS) $(EXITSTAT_TESTS) $(EXITSTAT_LIB) \
 		$(BUILD)/test_exitstat_kvm.o $(BUILD)/exitstat_core_test.o \
 		-lcmocka -o $@
+
+# --host against fixture trees of KVM's debugfs and /proc.
+$(BUILD)/test_host: tests/unit/test_host.c $(EXITSTAT_DEPS)
+	@mkdir -p $(BUILD)
+	$(CC) $(TEST_CFLAGS) $(TOOL_CPPFLAGS) tests/unit/test_host.c \
+		$(EXITSTAT_LIB) -lcmocka -o $@
 
 install-exitstat: $(BUILD)/exitstat
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
