@@ -31,8 +31,10 @@ kvm_unload() {
 # design.md section 4's recipe: the same bzImage, 96 MiB, console on serial.
 # l2_start LOG [INPUT]: QEMU in the background, L2's console into LOG, its
 # keyboard (the serial line) from INPUT (default /dev/null).  Sets L2_PID.
+# Named as libvirt names its guests, for exitstat --host --vm=l2.
 l2_start() {
-	/usr/bin/qemu-system-x86_64 -enable-kvm -cpu host -m 96 -nodefaults -no-user-config \
+	/usr/bin/qemu-system-x86_64 -name guest=l2,debug-threads=on \
+		-enable-kvm -cpu host -m 96 -nodefaults -no-user-config \
 		-nographic -serial stdio -vga none -no-reboot \
 		-kernel /l2/bzImage -initrd /l2/initrd.gz \
 		-append "console=ttyS0 panic=-1 quiet" <"${2:-/dev/null}" >"$1" 2>&1 &

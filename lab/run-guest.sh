@@ -20,7 +20,9 @@ mkdir -p "$out"
 make -s -C "$TOP" build/exitstat-static
 
 "$TOP/lab/l2.sh" "$out/tree" "$TOP/tests/lab/guest-l2.sh"
-INITRAMFS_TREE=$out/tree "$TOP/lab/initramfs.sh" "$out/initrd-guest.gz" "$TOP/tests/lab/guest.sh"
+# exitstat in L1 too: exitstat --host reads the host side.
+INITRAMFS_TREE=$out/tree "$TOP/lab/initramfs.sh" "$out/initrd-guest.gz" "$TOP/tests/lab/guest.sh" \
+	"$TOP/build/exitstat-static"
 
 log=$out/serial-$vendor.log
 rc=0

@@ -97,8 +97,6 @@ void exitstat_error(const struct exitstat_env *env, const char *fmt, ...)
 	fputc('\n', env->err);
 }
 
-#define error exitstat_error
-
 static int parse_interval(const char *s, double *v)
 {
 	char *end;
@@ -129,7 +127,7 @@ static int set_format(const struct exitstat_env *env, struct options *o,
 		      int fmt)
 {
 	if (o->format >= 0 && o->format != fmt) {
-		error(env, "choose one of --json, --csv and --prometheus");
+		exitstat_error(env, "choose one of --json, --csv and --prometheus");
 		return -1;
 	}
 	o->format = fmt;
@@ -151,22 +149,22 @@ static int parse_options(int argc, char **argv,
 		switch (c) {
 		case 'w':
 			if (parse_interval(optarg, &o->interval) < 0) {
-				error(env, "invalid interval '%s': expected seconds, more than 0 and at most %.0f",
-				      optarg, MAX_INTERVAL);
+				exitstat_error(env, "invalid interval '%s': expected seconds, more than 0 and at most %.0f",
+					       optarg, MAX_INTERVAL);
 				return -1;
 			}
 			break;
 		case 'c':
 			if (parse_count(optarg, &o->count) < 0) {
-				error(env, "invalid count '%s': expected a whole number more than 0",
-				      optarg);
+				exitstat_error(env, "invalid count '%s': expected a whole number more than 0",
+					       optarg);
 				return -1;
 			}
 			break;
 		case 'r':
 			if (o->nr_reasons == MAX_REASONS) {
-				error(env, "too many -r options (at most %d)",
-				      MAX_REASONS);
+				exitstat_error(env, "too many -r options (at most %d)",
+					       MAX_REASONS);
 				return -1;
 			}
 			o->reason[o->nr_reasons++] = optarg;
@@ -174,8 +172,8 @@ static int parse_options(int argc, char **argv,
 		case 's':
 			key = sort_key_parse(optarg);
 			if (key < 0) {
-				error(env, "invalid sort key '%s': expected exits, cycles, reason or name",
-				      optarg);
+				exitstat_error(env, "invalid sort key '%s': expected exits, cycles, reason or name",
+					       optarg);
 				return -1;
 			}
 			o->sort = key;
@@ -217,17 +215,17 @@ static int parse_options(int argc, char **argv,
 				EXITSTAT_VERSION, KVM_EXITSTAT_ABI_VERSION);
 			return 1;
 		case ':':
-			error(env, "option '%s' needs an argument",
-			      argv[optind - 1]);
+			exitstat_error(env, "option '%s' needs an argument",
+				       argv[optind - 1]);
 			return -1;
 		default:
 			if (optopt && !(optind > 0 && argv[optind - 1][0] == '-' &&
 					argv[optind - 1][1] == '-'))
-				error(env, "unknown option '-%c' (see exitstat --help)",
-				      optopt);
+				exitstat_error(env, "unknown option '-%c' (see exitstat --help)",
+					       optopt);
 			else
-				error(env, "unknown option '%s' (see exitstat --help)",
-				      argv[optind - 1]);
+				exitstat_error(env, "unknown option '%s' (see exitstat --help)",
+					       argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -236,25 +234,25 @@ static int parse_options(int argc, char **argv,
 	if (optind < argc)
 		o->command = &argv[optind];
 	if (o->count && !o->interval) {
-		error(env, "--count needs --interval");
+		exitstat_error(env, "--count needs --interval");
 		return -1;
 	}
 	if (!o->host && (o->vm || o->by_vm || o->by_vcpu || o->debugfs)) {
-		error(env, "%s needs --host", o->vm ? "--vm" :
-			   o->by_vm ? "--by-vm" : o->by_vcpu ? "--by-vcpu" :
-			   "--debugfs");
+		exitstat_error(env, "%s needs --host", o->vm ? "--vm" :
+				    o->by_vm ? "--by-vm" : o->by_vcpu ? "--by-vcpu" :
+				    "--debugfs");
 		return -1;
 	}
 	if (o->by_vm && o->by_vcpu) {
-		error(env, "choose one of --by-vm and --by-vcpu");
+		exitstat_error(env, "choose one of --by-vm and --by-vcpu");
 		return -1;
 	}
 	if (o->host && o->command) {
-		error(env, "--host cannot be combined with a command: it reads the VMs of the host, not what a command of the host causes");
+		exitstat_error(env, "--host cannot be combined with a command: it reads the VMs of the host, not what a command of the host causes");
 		return -1;
 	}
 	if (o->interval && o->command) {
-		error(env, "--interval cannot be combined with a command");
+		exitstat_error(env, "--interval cannot be combined with a command");
 		return -1;
 	}
 	return 0;
@@ -262,7 +260,7 @@ static int parse_options(int argc, char **argv,
 
 static int not_counting(const struct exitstat_env *env)
 {
-	error(env, "kvm-exitstat counting is switched off on the host (kvm.exitstat_enable=0)");
+	exitstat_error(env, "kvm-exitstat counting is switched off on the host (kvm.exitstat_enable=0)");
 	return EXITSTAT_EXIT_OFF;
 }
 
@@ -275,20 +273,20 @@ static int check_abi(const struct exitstat_env *env, struct exitstat_abi *abi)
 		return 0;
 	case DISCOVER_ABSENT:
 		describe_machine(env->cpu, what, sizeof(what));
-		error(env, "this machine does not expose kvm-exitstat counters (no \"KVMExitStats\" signature at CPUID leaf %#x; %s)",
-		      KVM_EXITSTAT_LEAF_DISCOVERY, what);
+		exitstat_error(env, "this machine does not expose kvm-exitstat counters (no \"KVMExitStats\" signature at CPUID leaf %#x; %s)",
+			       KVM_EXITSTAT_LEAF_DISCOVERY, what);
 		return EXITSTAT_EXIT_USAGE;
 	case DISCOVER_BAD_VERSION:
-		error(env, "kvm-exitstat reports ABI version %" PRIu32 ", which this exitstat does not know",
-		      abi->version);
+		exitstat_error(env, "kvm-exitstat reports ABI version %" PRIu32 ", which this exitstat does not know",
+			       abi->version);
 		return EXITSTAT_EXIT_USAGE;
 	case DISCOVER_BAD_BINDING:
-		error(env, "kvm-exitstat reports an invalid leaf binding %#" PRIx32 ",%#" PRIx32 ",%#" PRIx32 ",%#" PRIx32,
-		      abi->leaf[0], abi->leaf[1], abi->leaf[2], abi->leaf[3]);
+		exitstat_error(env, "kvm-exitstat reports an invalid leaf binding %#" PRIx32 ",%#" PRIx32 ",%#" PRIx32 ",%#" PRIx32,
+			       abi->leaf[0], abi->leaf[1], abi->leaf[2], abi->leaf[3]);
 		return EXITSTAT_EXIT_USAGE;
 	case DISCOVER_BAD_VENDOR:
-		error(env, "kvm-exitstat reports an unknown vendor %u",
-		      (unsigned int)abi->vendor);
+		exitstat_error(env, "kvm-exitstat reports an unknown vendor %u",
+			       (unsigned int)abi->vendor);
 		return EXITSTAT_EXIT_USAGE;
 	case DISCOVER_NOT_COUNTING:
 		return not_counting(env);
@@ -308,7 +306,7 @@ static int select_reasons(const struct exitstat_env *env,
 			  struct selection *sel)
 {
 	const struct exit_reason *t;
-	size_t i, j, n;
+	size_t i, n;
 	uint32_t code;
 
 	t = reasons_table(v, &n);
@@ -318,24 +316,18 @@ static int select_reasons(const struct exitstat_env *env,
 	sel->codes = calloc(n, sizeof(*sel->codes));
 	sel->names = calloc(n, sizeof(*sel->names));
 	if (!sel->codes || !sel->names) {
-		error(env, "out of memory");
+		exitstat_error(env, "out of memory");
 		return EXITSTAT_EXIT_FAILURE;
 	}
 	for (i = 0; i < n; i++) {
 		if (!o->nr_reasons) {
 			code = t[i].code;
 		} else if (reason_parse(v, o->reason[i], &code) < 0) {
-			error(env, "unknown exit reason '%s' for %s",
-			      o->reason[i], vendor_name(v));
+			exitstat_error(env, "unknown exit reason '%s' for %s",
+				       o->reason[i], vendor_name(v));
 			return EXITSTAT_EXIT_USAGE;
 		}
-		for (j = 0; j < sel->n; j++)
-			if (sel->codes[j] == code)
-				break;
-		if (j < sel->n)
-			continue;	/* named twice */
-		sel->codes[sel->n] = code;
-		sel->names[sel->n++] = reason_name(v, code);
+		sel->n = reasons_add(v, code, sel->codes, sel->names, sel->n);
 	}
 	return 0;
 }
@@ -360,7 +352,7 @@ static int take(struct run *r, struct snapshot *s)
 	case SNAPSHOT_NO_MEMORY:
 		break;
 	}
-	error(r->env, "out of memory");
+	exitstat_error(r->env, "out of memory");
 	return EXITSTAT_EXIT_FAILURE;
 }
 
@@ -377,8 +369,8 @@ static int check_defined(struct run *r, const struct snapshot *s)
 			continue;
 		reason_format(r->abi.vendor, s->s[i].code, reason,
 			      sizeof(reason));
-		error(r->env, "exit reason %s is not defined for %s", reason,
-		      vendor_name(r->abi.vendor));
+		exitstat_error(r->env, "exit reason %s is not defined for %s", reason,
+			       vendor_name(r->abi.vendor));
 		return EXITSTAT_EXIT_USAGE;
 	}
 	return 0;
@@ -389,7 +381,7 @@ static int print(struct run *r, struct report *rep, const struct snapshot *s,
 {
 	/* with -r, the reasons asked for are shown even without exits */
 	if (report_rows(rep, s, r->o->all || r->o->nr_reasons, r->o->sort) < 0) {
-		error(r->env, "out of memory");
+		exitstat_error(r->env, "out of memory");
 		return EXITSTAT_EXIT_FAILURE;
 	}
 	format_report(r->out, r->o->format, rep, first);
@@ -473,8 +465,8 @@ static int mode_command(struct run *r)
 	}
 	t0 = env->now(env->ctx);
 	if (env->run(env->ctx, r->o->command, &status, &err) < 0) {
-		error(env, "cannot run '%s': %s", r->o->command[0],
-		      strerror(err));
+		exitstat_error(env, "cannot run '%s': %s", r->o->command[0],
+			       strerror(err));
 		snapshot_free(&a);
 		return err == ENOENT ? EXITSTAT_EXIT_NOTFOUND :
 				       EXITSTAT_EXIT_NOEXEC;
@@ -482,7 +474,7 @@ static int mode_command(struct run *r)
 	t1 = env->now(env->ctx);
 	rc = take(r, &b);
 	if (!rc && snapshot_diff(&a, &b, &d)) {
-		error(env, "out of memory");
+		exitstat_error(env, "out of memory");
 		rc = EXITSTAT_EXIT_FAILURE;
 	} else if (!rc) {
 		rep.seconds = t1 - t0;
@@ -504,7 +496,7 @@ FILE *output_open(const struct exitstat_env *env, const struct options *o,
 		return dflt;
 	f = fopen(o->output, "w");
 	if (!f)
-		error(env, "cannot write '%s': %s", o->output, strerror(errno));
+		exitstat_error(env, "cannot write '%s': %s", o->output, strerror(errno));
 	return f;
 }
 
@@ -512,11 +504,11 @@ int output_close(const struct exitstat_env *env, const struct options *o,
 		 FILE *out, int rc)
 {
 	if ((fflush(out) == EOF || ferror(out)) && rc != EXITSTAT_EXIT_USAGE) {
-		error(env, "cannot write the report: %s", strerror(errno));
+		exitstat_error(env, "cannot write the report: %s", strerror(errno));
 		rc = EXITSTAT_EXIT_FAILURE;
 	}
 	if (o->output && fclose(out) == EOF && !rc) {
-		error(env, "cannot write '%s': %s", o->output, strerror(errno));
+		exitstat_error(env, "cannot write '%s': %s", o->output, strerror(errno));
 		rc = EXITSTAT_EXIT_FAILURE;
 	}
 	return rc;

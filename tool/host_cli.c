@@ -40,7 +40,7 @@ static int select_reasons(struct host_run *r, enum kvm_exitstat_vendor v)
 {
 	const struct exit_reason *t;
 	uint32_t code;
-	size_t i, j, n;
+	size_t i, n;
 
 	r->sel_vendor = v;
 	r->nr = 0;
@@ -66,13 +66,7 @@ static int select_reasons(struct host_run *r, enum kvm_exitstat_vendor v)
 				       s, vendor_name(v));
 			return EXITSTAT_EXIT_USAGE;
 		}
-		for (j = 0; j < r->nr; j++)
-			if (r->codes[j] == code)
-				break;
-		if (j < r->nr)
-			continue;	/* named twice */
-		r->codes[r->nr] = code;
-		r->names[r->nr++] = reason_name(v, code);
+		r->nr = reasons_add(v, code, r->codes, r->names, r->nr);
 	}
 	return 0;
 }

@@ -140,3 +140,16 @@ int reason_parse(enum kvm_exitstat_vendor vendor, const char *s,
 	}
 	return -1;
 }
+
+size_t reasons_add(enum kvm_exitstat_vendor vendor, uint32_t code,
+		   uint32_t *codes, const char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (codes[i] == code)
+			return n;
+	codes[n] = code;
+	names[n] = reason_name(vendor, code);
+	return n + 1;
+}

@@ -47,4 +47,12 @@ int64_t reason_number(enum kvm_exitstat_vendor vendor, uint32_t code);
 int reason_parse(enum kvm_exitstat_vendor vendor, const char *s,
 		 uint32_t *code);
 
+/*
+ * Appends @code, with its name of @vendor's table, to the @n reasons
+ * @codes and @names unless it is there already (asked for twice).  Returns
+ * the new number of reasons.
+ */
+size_t reasons_add(enum kvm_exitstat_vendor vendor, uint32_t code,
+		   uint32_t *codes, const char **names, size_t n);
+
 #endif

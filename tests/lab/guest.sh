@@ -53,6 +53,20 @@ stopped() {
 		[ "$st" = T ] || [ "$st" = t ] || return 1
 	done
 }
+# exitstat --host's views of L2 while it is stopped (at pause 1), for the
+# checks below; its Prometheus text also on the console for promtool.
+host_views() {
+	x=/bin/exitstat-static
+	$x --host --csv >$d/host.csv 2>&1; echo "$?" >$d/host.csv.rc
+	$x --host --vm=l2 --json >$d/host-name.json 2>&1
+	$x --host --vm="$L2_PID" --json >$d/host-pid.json 2>&1
+	$x --host --by-vcpu --csv >$d/host-vcpu.csv 2>&1
+	$x --host -w 0.5 -c 1 --csv >$d/host-w.csv 2>&1
+	$x --host --debugfs=/nonexistent >$d/host-bad.out 2>&1; echo "$?" >$d/host-bad.rc
+	echo "L1-HOSTPROM-BEGIN"
+	$x --host --by-vcpu --prometheus
+	echo "L1-HOSTPROM-END $?"
+}
 # At L2's pause N: stop QEMU, read debugfs twice, resume, let L2 go on.
 at_pause() {
 	if ! l2_wait_for $d/console "^L2-PAUSE $1" "$TMO"; then
@@ -67,6 +81,7 @@ at_pause() {
 		sleep 0.05
 	done
 	l2_debugfs >$d/debugfs"$1"
+	[ "$1" != 1 ] || host_views
 	l2_debugfs >$d/debugfs"$1".again
 	kill -CONT "$L2_PID"
 	echo go >&3
@@ -246,6 +261,32 @@ echo "lab: exitstat --csv -r cpuid -- nocpuid:"
 sed 's/^/  /' $d/nocpuid
 expect "exitstat -- nocpuid: exit 0, the CPUID row 0 exits, 0 cycles" \
 	"$(status NOCPUID)|$(sed -n 2p $d/nocpuid)" = "0|$row,0,0,,0.00"
+
+# ---- 4. exitstat --host, while L2 was stopped at pause 1 ----
+echo "lab: exitstat --host --csv | debugfs at pause 1"
+sed 's/^/  /' $d/host.csv
+# "reason exits cycles" in decimal: the csv's named rows, debugfs's named ones
+awk -F, 'NR > 1 && $1 != "total" { print $1, $3, $4 }' $d/host.csv |
+	while read -r r e c; do echo "$(($r)) $e $c"; done | sort >$d/host.rows
+awk 'NR > 1 && $2 != "-" { print $1, $3, $4 }' $d/debugfs1 | sort >$d/debugfs1.rows
+expect "exitstat --host --csv: exit 0, every named reason's exits and cycles as in debugfs" \
+	"$(cat $d/host.csv.rc)|$(cat $d/host.rows)" = "0|$(cat $d/debugfs1.rows)"
+ht=$(awk '$1 == "total" { print $3 "," $4 }' $d/debugfs1)
+expect "exitstat --host --csv: the total ($ht) as in debugfs" \
+	"$(awk -F, '$1 == "total" { print $3 "," $4 }' $d/host.csv)" = "$ht"
+jt=$(sed -n 's/.*"total":{"exits":\([0-9]*\),"cycles":\([0-9]*\).*/\1,\2/p' $d/host-name.json)
+expect "exitstat --host --vm=l2 (QEMU's -name guest=l2): pid $L2_PID, the total as in debugfs" \
+	"$(grep -c "\"pid\":$L2_PID,\"vm\":\"l2\"" $d/host-name.json)|$jt" = "1|$ht"
+expect "exitstat --host --vm=$L2_PID: the same report as --vm=l2" \
+	"$(cat $d/host-pid.json)" = "$(cat $d/host-name.json)"
+sed 's/^/  /' $d/host-vcpu.csv
+expect "exitstat --host --by-vcpu: L2's one vCPU, pid $L2_PID, name l2, the VM's total, then the total" \
+	"$(sed -n 2p $d/host-vcpu.csv | cut -d, -f1-5)|$(sed -n 3p $d/host-vcpu.csv | cut -d, -f1-5)|$(wc -l <$d/host-vcpu.csv)" = \
+	"$L2_PID,l2,0,$ht|total,,,$ht|3"
+expect "exitstat --host -w 0.5 -c 1 of a stopped VM: 0 exits, 0 cycles" \
+	"$(grep -c '^[0-9.]*,total,,0,0,' $d/host-w.csv)" -eq 1
+expect "exitstat --host --debugfs=/nonexistent: exit 2, says the directory is missing" \
+	"$(cat $d/host-bad.rc)|$(grep -c '/nonexistent does not exist' $d/host-bad.out)" = "2|1"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

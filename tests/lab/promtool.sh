@@ -2,7 +2,8 @@
 # exitstat's Prometheus text as the L2 guest printed it (lab/run-guest.sh,
 # tests/lab/guest-l2.sh), checked by Prometheus's own validator, `promtool
 # check metrics` from Debian's prometheus package: a snapshot, one -w
-# interval and a command's (`exitstat -- true`), each whole.
+# interval and a command's (`exitstat -- true`), each whole; and what
+# `exitstat --host --by-vcpu` printed in L1 about L2.
 # usage: tests/lab/promtool.sh [amd|intel]   (after lab/run-guest.sh of it)
 # Ends with "N passed, N failed".
 set -uo pipefail
@@ -14,9 +15,9 @@ log=$LABDIR/guest/serial-$vendor.log
 echo "promtool: $(promtool --version 2>&1 | head -n 1)"
 
 pass=0 fail=0
-for part in PROMALL PROMWATCH PROMCMD; do
+for part in L2-PROMALL L2-PROMWATCH L2-PROMCMD L1-HOSTPROM; do
 	out=
-	text=$(tr -d '\r' <"$log" | sed -n "/^L2-$part-BEGIN\$/,/^L2-$part-END /p" | sed '1d;$d')
+	text=$(tr -d '\r' <"$log" | sed -n "/^$part-BEGIN\$/,/^$part-END /p" | sed '1d;$d')
 	samples=$(grep -c '^kvm_exitstat_' <<<"$text")
 	if [ "$samples" -gt 0 ] && out=$(promtool check metrics <<<"$text" 2>&1); then
 		pass=$((pass + 1))
