@@ -17,6 +17,9 @@ typedef uint64_t u64;
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 #define unlikely(x)	__builtin_expect(!!(x), 0)
+#ifndef __always_inline		/* glibc's <sys/cdefs.h> has it too */
+#define __always_inline	inline __attribute__((__always_inline__))
+#endif
 #define barrier()	__asm__ __volatile__("" : : : "memory")
 #define OPTIMIZER_HIDE_VAR(var)	__asm__ ("" : "=r" (var) : "0" (var))
 
