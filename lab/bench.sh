@@ -8,7 +8,7 @@
 # Intel (Bochs) and AMD (QEMU TCG) CPUs and prints one table per vendor:
 #   stock | patched, counting on | patched, counting off | stock + the
 #   kvm_exit/kvm_entry tracepoints,
-# in guest TSC ticks per CPUID round trip (medians), with the ratios, the
+# in guest TSC ticks per CPUID round trip (minimum over repetitions), with the ratios, the
 # cost of a query, exitstat's snapshot and the counter memory per vCPU.
 # Results: $EXITSTAT_CACHE/bench-$KVER.csv; logs in $EXITSTAT_CACHE/bench-$KVER/.
 #
@@ -113,10 +113,13 @@ for vendor in $vendors; do
 done
 
 # ---- CSV and tables ------------------------------------------------------
-# The figure is the median over repetitions.  Ticks are instructions and
-# every repetition no L1 interrupt hit costs exactly the same, so the table
-# also says how many repetitions reached the minimum (a clean run: all but
-# one or two; the tracepoints' repetitions vary by themselves).
+# Ticks are instructions, and an L1 interrupt that hits a repetition can
+# only add to it: the figure is the minimum over repetitions, the cost of
+# the loop itself, and the table says how many repetitions reached it (a
+# clean run: all but a few; the tracepoints' vary by themselves, their
+# ring buffer filling).  The median is shown beside it: where an interrupt
+# burst hit half the repetitions (seen on 6.12 under Bochs) it moves by tens
+# of ticks, which is what judging it would have judged.
 awk -v kver="$KVER" -v pkg="$pkgver" -v release="$release" -v csv="$csv.tmp" \
 	-v memfile="$out/mem.txt" -v n="$N" -v reps="$REPS" '
 function kv(line, key,   i, f, a) {
@@ -136,11 +139,11 @@ function keep(v, var, line, what, unit,   k) {
 		row(v, var, what "_" sfx[k], kv(line, what "_" sfx[k]), k == 4 ? "reps" : unit)
 	val[v, var, what] = kv(line, what "_" est[v])
 	atmin[v, var, what] = kv(line, what "_atmin")
-	mins[v, var, what] = kv(line, what "_min")
+	meds[v, var, what] = kv(line, what "_med")
 }
 BEGIN {
 	emu["intel"] = "bochs"; emu["amd"] = "qemu-tcg"
-	est["intel"] = "med"; est["amd"] = "med"
+	est["intel"] = "min"; est["amd"] = "min"
 	sfx[1] = "med"; sfx[2] = "min"; sfx[3] = "max"; sfx[4] = "atmin"
 	printf "kver,debian_version,vendor,emulator,variant,metric,value,unit\n" > csv
 	while ((getline line < memfile) > 0) {
@@ -167,9 +170,9 @@ function vrow(v, var, label,   x, last) {
 	x = val[v, var, "cpuid"]
 	last = atmin[v, var, "cpuid"] "/" reps	# how many reps no interrupt hit
 	if (var == "stock")
-		printf "  %-42s %11.2f %9s %9s %10s\n", label, x, "1.0000", "-", last
+		printf "  %-42s %11.2f %9s %9s %10s %9.2f\n", label, x, "1.0000", "-", last, meds[v, var, "cpuid"]
 	else
-		printf "  %-42s %11.2f %9s %+9.2f %10s\n", label, x, ratio(x, s), x - s, last
+		printf "  %-42s %11.2f %9s %+9.2f %10s %9.2f\n", label, x, ratio(x, s), x - s, last, meds[v, var, "cpuid"]
 }
 function table(v, title, note,   p, o, tr, tp, q, sn) {
 	if (!seen[v])
@@ -181,7 +184,7 @@ function table(v, title, note,   p, o, tr, tp, q, sn) {
 	print title
 	print "  " note
 	printf "  Linux %s (Debian %s); one vCPU (L2) of a KVM selftest VM in L1 runs %d reps x %d CPUID(0)\n", release, pkg, reps, n
-	printf "  %-42s %11s %9s %9s %10s\n", "variant", "ticks/CPUID", "/ stock", "added", "reps@min"
+	printf "  %-42s %11s %9s %9s %10s %9s\n", "variant", "ticks/CPUID", "/ stock", "added", "reps@min", "median"
 	vrow(v, "stock", "stock")
 	vrow(v, "patched", "patched, counting on")
 	vrow(v, "off", "patched, counting off (exitstat_enable=0)")
@@ -213,9 +216,9 @@ function table(v, title, note,   p, o, tr, tp, q, sn) {
 }
 END {
 	table("intel", "== Intel VMX, Bochs 2.7 (kvm_intel in L1) ==",
-	      "ticks = instructions (clock: sync=none), deterministic; median over reps (reps@min: reps no interrupt hit)")
+	      "ticks = instructions (clock: sync=none), deterministic; minimum over reps (reps@min: reps no interrupt hit)")
 	table("amd", "== AMD SVM, QEMU TCG -icount shift=0 (kvm_amd in L1) ==",
-	      "ticks = instructions (-icount shift=0,sleep=off: 1 ns each, one TCG thread), deterministic; median over reps (reps@min: reps no interrupt hit)")
+	      "ticks = instructions (-icount shift=0,sleep=off: 1 ns each, one TCG thread), deterministic; minimum over reps (reps@min: reps no interrupt hit)")
 	if (missed)
 		printf "\nbench: %d goal(s) MISSED\n", missed
 	exit missed > 0
