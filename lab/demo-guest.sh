@@ -27,7 +27,8 @@ if [ ! -x "$TOP/build/exitstat-static" ]; then
 fi
 say "packing L1's initramfs: patched kvm modules, QEMU, and the L2 guest (same kernel, cpuid, exitstat)…"
 "$TOP/lab/l2.sh" "$out/tree" "$TOP/lab/demo-l2.sh" >"$out/pack.log"
-INITRAMFS_TREE=$out/tree "$TOP/lab/initramfs.sh" "$out/initrd.gz" "$TOP/lab/demo-l1.sh" >>"$out/pack.log"
+INITRAMFS_TREE=$out/tree "$TOP/lab/initramfs.sh" "$out/initrd.gz" "$TOP/lab/demo-l1.sh" \
+	"$TOP/build/exitstat-static" >>"$out/pack.log"
 
 # demo_one VENDOR: boot, follow the serial log for progress, then print.
 demo_one() {
@@ -69,6 +70,9 @@ demo_one() {
 	[ -z "$n" ] || echo "   (eax = $((n)) CPUID exits of this VM so far, this query included)"
 	echo "=== Host (L1) kernel log of that query, from L1's dmesg:"
 	tr -d '\r' <"$log" | sed -n 's/^DEMO-HOSTLOG /   /p'
+	echo
+	echo "=== Host (L1), as its operator sees its VMs (L2 is QEMU -name l2): exitstat --host --by-vm"
+	tr -d '\r' <"$log" | sed -n 's/^DEMO-HOST //p'
 	echo
 	if [ "$rc" -ne 0 ]; then
 		cat "$out/boot-$v.out" >&2
