@@ -5,12 +5,16 @@
 # A name written PKG/backports comes from the release's backports suite,
 # which lab/add-backports.sh adds first; one written PKG=VERSION must be
 # installed in exactly that version.
+# EXITSTAT_NO_INSTALL=1: only check, never install - for builds run where
+# apt must not be used, such as DKMS's during a package install (apt holds
+# its lock then): a missing package fails, exit 2, with its name.
 set -euo pipefail
 
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 # make check's stages run side by side, and apt takes one at a time: look
 # and install under one lock, so a second caller finds the first's work done.
-if [ "$(id -u)" -eq 0 ]; then
+no_install=${EXITSTAT_NO_INSTALL:-0}
+if [ "$(id -u)" -eq 0 ] && [ "$no_install" != 1 ]; then
 	exec 7>/run/lock/kvm-exitstat-deps.lock
 	flock 7
 fi
@@ -29,6 +33,11 @@ for pkg in "$@"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
+if [ "$no_install" = 1 ]; then
+	echo "kvm-exitstat needs these Debian packages, and installs nothing here (EXITSTAT_NO_INSTALL=1): ${missing[*]}" >&2
+	echo "  install them with: apt-get install ${missing[*]}" >&2
+	exit 2
+fi
 if [ "$(id -u)" -ne 0 ]; then
 	echo "kvm-exitstat needs these Debian packages; install them with:" >&2
 	[ $backports -eq 1 ] && echo "  sudo $(dirname "$0")/add-backports.sh &&" >&2
