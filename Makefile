@@ -27,7 +27,7 @@ CORE_SRC := kernel/exitstat_core.c kernel/exitstat_core.h \
 	tests/unit/kshim.h
 
 .PHONY: help demo check deps kernel unit checkpatch lab series selftests bench install clean \
-	modules modules-install modules-uninstall
+	modules modules-install modules-uninstall deb deb-check
 
 help:
 	@echo "make demo        build the patched kernel, boot the lab, show the exit table"
@@ -46,6 +46,8 @@ help:
 	@echo "make modules     real hardware: build kvm modules with kvm-exitstat for the running kernel (KDIR, KSRC)"
 	@echo "make modules-install    ... install them in /lib/modules/\$$(uname -r)/updates and reload KVM"
 	@echo "make modules-uninstall  ... remove them again and reload the kernel's own KVM"
+	@echo "make deb         the DKMS package: build/kvm-exitstat-dkms_<version>_all.deb"
+	@echo "make deb-check   ... installed and built by DKMS in a Debian bookworm root (mmdebstrap, root)"
 
 deps:
 	@lab/deps.sh $(DEPS_BUILD) $(DEPS_LAB)
@@ -106,6 +108,13 @@ modules-install: modules
 
 modules-uninstall:
 	@hardware/install-modules.sh --remove
+
+# The same modules as a DKMS package (debian/), rebuilt for each kernel.
+deb:
+	@hardware/build-deb.sh
+
+deb-check: deb
+	@tests/deb/check.sh
 
 clean:
 	rm -rf $(BUILD)
