@@ -75,7 +75,7 @@ if [ ! -f "$tarball" ]; then
 	rm -f "$cache"/bookworm-*.tar	# an older key's: other versions
 	echo "deb-check: mmdebstrap bookworm: ${pkgs[*]} ${pinned[*]} (once; several minutes)"
 	t0=$SECONDS
-	if ! echo "$sources" | nice mmdebstrap --variant=apt --mode=root \
+	if ! echo "$sources" | nice mmdebstrap --variant=apt --mode=root --format=tar \
 		--include="$(IFS=,; echo "${pkgs[*]},${pinned[*]}")" \
 		bookworm "$tarball.tmp" - >"$cache/mmdebstrap.log" 2>&1; then
 		tail -n 20 "$cache/mmdebstrap.log" >&2
@@ -111,8 +111,9 @@ upd=/lib/modules/$abi/updates/dkms
 # Install: the package's postinst adds it to DKMS (and builds nothing in a
 # chroot, whose running kernel is the host's); dkms autoinstall for <abi>
 # is what installing or upgrading a kernel runs.
+t0=$SECONDS
 if in_root apt-get install -y --no-install-recommends "/tmp/${deb##*/}"; then
-	ok "apt-get install ${deb##*/}"
+	ok "apt-get install ${deb##*/} ($((SECONDS - t0)) s, DKMS's build included)"
 else
 	bad "apt-get install ${deb##*/}"
 fi
