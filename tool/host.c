@@ -432,7 +432,10 @@ static int no_debugfs(const char *debugfs, const char *proc, int e, char *err,
 	return EXITSTAT_EXIT_USAGE;
 }
 
-/* The vCPUs of @vm in its directory @path; 1 if the VM went away. */
+/* Not an exit code: read_vcpus() found the VM's directory gone. */
+#define VM_GONE	(-1)
+
+/* The vCPUs of @vm in its directory @path; VM_GONE if the VM went away. */
 static int read_vcpus(const char *path, struct host_vm *vm, char *err,
 		      size_t size)
 {
@@ -445,7 +448,7 @@ static int read_vcpus(const char *path, struct host_vm *vm, char *err,
 
 	d = opendir(path);
 	if (!d)
-		return errno == ENOENT ? 1 :
+		return errno == ENOENT ? VM_GONE :
 		       errno == EACCES ? denied(err, size, path) :
 		       (say(err, size, "cannot read %s: %s", path,
 			    strerror(errno)), EXITSTAT_EXIT_USAGE);
@@ -597,7 +600,7 @@ int host_read(const char *debugfs, const char *proc, bool vcpus,
 			rc = read_vcpus(path, vm, err, size);
 		if (rc) {
 			vm_free(vm);
-			rc = rc == 1 ? 0 : rc;	/* 1: ended meanwhile */
+			rc = rc == VM_GONE ? 0 : rc;	/* ended meanwhile */
 			continue;
 		}
 		qemu_name(proc, vm->pid, vm->name, sizeof(vm->name));

@@ -160,7 +160,7 @@ static void record(struct fake_kvm *f, u32 leaf)
 	abort();
 }
 
-u64 fake_kvm_query_cycles(u32 leaf)
+static u64 fake_kvm_query_cycles(u32 leaf)
 {
 	return 1000 + (leaf & 0xf);
 }
