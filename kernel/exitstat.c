@@ -156,6 +156,40 @@ void kvm_exitstat_vcpu_free(struct kvm_vcpu *vcpu)
 	mutex_unlock(&vcpus_lock);
 }
 
+/*
+ * The part of a read of @vcpu's binary stats file that falls past struct
+ * kvm_vcpu_stat: the counters, as KVM_EXITSTAT_VCPU_STATS_DESC places
+ * them.  One u64 at a time through a copy on the stack: each value is read
+ * whole, and hardened usercopy lets copy_to_user() take from struct
+ * kvm_vcpu only its whitelisted fields, which the counters are not.
+ */
+ssize_t kvm_exitstat_stats_read(struct kvm_vcpu *vcpu, char __user *buf,
+				size_t size, loff_t *offset)
+{
+	const u64 *data = (const u64 *)&vcpu->exitstat.c;
+	loff_t start = kvm_vcpu_stats_header.data_offset + sizeof(vcpu->stat);
+	loff_t end = start + offsetofend(struct kvm_exitstat_counters, exits);
+	loff_t pos = *offset;
+	size_t done = 0;
+
+	BUILD_BUG_ON(offsetof(struct kvm_exitstat_counters, cycles) != 0 ||
+		     offsetof(struct kvm_exitstat_counters, exits) !=
+		     sizeof(vcpu->exitstat.c.cycles) ||
+		     KVM_EXITSTAT_STATS_SLOTS != KVM_EXITSTAT_MAX_SLOTS);
+	while (done < size && pos >= start && pos < end) {
+		u64 v = READ_ONCE(data[(pos - start) / sizeof(u64)]);
+		size_t skip = (pos - start) % sizeof(u64);
+		size_t n = min_t(size_t, size - done, sizeof(u64) - skip);
+
+		if (copy_to_user(buf + done, (char *)&v + skip, n))
+			return -EFAULT;
+		done += n;
+		pos += n;
+	}
+	*offset = pos;
+	return done;
+}
+
 static void sum_vcpu(const struct kvm_exitstat_query *q, u32 slot,
 		     struct kvm_exitstat_counter *acc)
 {

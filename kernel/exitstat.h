@@ -49,6 +49,19 @@ static __always_inline void kvm_exitstat_no_exit(struct kvm_vcpu *vcpu)
 		kvm_exitstat_forget_inflight(&vcpu->exitstat.c);
 }
 
+/*
+ * The counters in each vCPU's binary stats (names and slots: see the ABI
+ * header), for the end of x86.c's kvm_vcpu_stats_desc[].  The offsets
+ * go on past struct kvm_vcpu_stat, in the order of struct
+ * kvm_exitstat_counters: the counters live elsewhere in struct kvm_vcpu,
+ * and kvm_exitstat_stats_read() serves that part of the file.
+ */
+#define KVM_EXITSTAT_STATS_DESC(field, unit, stat_name)			\
+	VCPU_STATS_DESC_AT(stat_name, sizeof(struct kvm_vcpu_stat) +	\
+			   offsetof(struct kvm_exitstat_counters, field), \
+			   KVM_STATS_TYPE_CUMULATIVE, unit,		\
+			   KVM_STATS_BASE_POW10, 0, KVM_EXITSTAT_STATS_SLOTS, 0)
+
 /* A vendor's exit handler table: handler[reason], NULL if KVM has none. */
 struct kvm_exitstat_handlers {
 	int (*const *handler)(struct kvm_vcpu *vcpu);

@@ -31,14 +31,49 @@ kvm_unload() {
 # design.md section 4's recipe: the same bzImage, 96 MiB, console on serial.
 # l2_start LOG [INPUT]: QEMU in the background, L2's console into LOG, its
 # keyboard (the serial line) from INPUT (default /dev/null).  Sets L2_PID.
-# Named as libvirt names its guests, for exitstat --host --vm=l2.
+# Named as libvirt names its guests, for exitstat --host --vm=l2.  Its QMP
+# monitor is on the FIFO pair $L2_QMP.in/.out (qmp_open, qmp below): a
+# host operator's tools talk to QEMU there, and FIFOs need no socket client.
+L2_QMP=/tmp/l2-qmp
 l2_start() {
+	rm -f $L2_QMP.in $L2_QMP.out
+	mkfifo $L2_QMP.in $L2_QMP.out
 	/usr/bin/qemu-system-x86_64 -name guest=l2,debug-threads=on \
+		-chardev pipe,id=qmp,path=$L2_QMP -mon chardev=qmp,mode=control \
 		-enable-kvm -cpu host -m 96 -nodefaults -no-user-config \
 		-nographic -serial stdio -vga none -no-reboot \
 		-kernel /l2/bzImage -initrd /l2/initrd.gz \
 		-append "console=ttyS0 panic=-1 quiet" <"${2:-/dev/null}" >"$1" 2>&1 &
 	L2_PID=$!
+}
+
+# qmp_open: connects to L2's QMP monitor (fds 4 and 5), leaves the greeting
+# behind and enters command mode.
+qmp_open() {
+	exec 4>$L2_QMP.in 5<$L2_QMP.out
+	qmp '{"execute": "qmp_capabilities"}' >/dev/null
+}
+
+# qmp JSON: sends one command; prints QEMU's one-line answer ({"return"...}
+# or {"error"...}, without the CR), skipping events.  Fails after 120 s.
+qmp() {
+	echo "$1" >&4
+	while IFS= read -r -t 120 line <&5; do
+		case $line in
+		'{"return"'* | '{"error"'*)
+			echo "$line" | tr -d '\r'
+			return 0
+			;;
+		esac
+	done
+	echo "lab: QEMU gave no QMP answer to $1 in 120 s" >&2
+	return 1
+}
+
+# hmp COMMAND: a human monitor command through QMP, its text as QEMU prints it.
+hmp() {
+	qmp "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"$1\"}}" |
+		sed 's/^{"return": "//; s/"}$//; s/\\r\\n/\n/g; s/\\r//g'
 }
 
 # l2_wait_for LOG PATTERN SECONDS: until LOG has a line matching PATTERN.

@@ -22,6 +22,9 @@
  *              counted (kvm.exitstat_global=1)
  *   smp        two vCPUs of one VM running concurrently lose no exit
  *   off        kvm.exitstat_enable=0 answers "not counting"
+ *   debugfs    the host's debugfs files show what the guest read
+ *   stats      the vCPU's binary stats (KVM_GET_STATS_FD) hold the same,
+ *              slot by slot
  *
  * The binding and scope in force are read from /sys/module/kvm/parameters,
  * so the same binary checks every module-parameter scenario; -b and -g say
@@ -662,6 +665,108 @@ static void test_debugfs(void)
 		cpuid, total, obs[0], obs[1], g_total);
 }
 
+/* One of our arrays in the vCPU's binary stats: its descriptor and values. */
+static void stats_array(int fd, struct kvm_stats_header *h, struct kvm_stats_desc *descs,
+			const char *name, u32 unit, u64 *data, u32 *offset)
+{
+	struct kvm_stats_desc *d;
+	u32 i, flags = KVM_STATS_TYPE_CUMULATIVE | unit | KVM_STATS_BASE_POW10;
+
+	for (i = 0; i < h->num_desc; i++) {
+		d = get_stats_descriptor(descs, i, h);
+		if (strcmp(d->name, name))
+			continue;
+		TEST_ASSERT(d->flags == flags && d->exponent == 0 &&
+			    d->size == KVM_EXITSTAT_STATS_SLOTS && d->bucket_size == 0,
+			    "Expected %s: flags %#x, exponent 0, size %u, bucket_size 0; got %#x, %d, %u, %u",
+			    name, flags, KVM_EXITSTAT_STATS_SLOTS, d->flags, d->exponent,
+			    d->size, d->bucket_size);
+		read_stat_data(fd, h, d, data, KVM_EXITSTAT_STATS_SLOTS);
+		*offset = d->offset;
+		return;
+	}
+	TEST_FAIL("Expected a vCPU stats descriptor named %s", name);
+}
+
+/*
+ * n CPUIDs; then the vCPU's binary stats hold, slot by slot, what the
+ * guest read and what the vCPU's debugfs file shows (rows of the slots
+ * with exits, in slot order, then the total).
+ */
+static void test_stats(void)
+{
+	char path[96], line[256], key[32], name[64];
+	u64 exits[KVM_EXITSTAT_STATS_SLOTS], cycles[KVM_EXITSTAT_STATS_SLOTS];
+	u64 e, c, sum_e = 0, sum_c = 0;
+	u32 off_e, off_c, slot = 0, rows = 0;
+	struct kvm_stats_header h;
+	struct kvm_stats_desc *descs;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = new_vm(&vcpu, guest_debugfs);
+	unsigned char piece[3];
+	int fd;
+	FILE *f;
+
+	TEST_ASSERT(run_to_ucall(vcpu, NULL) == UCALL_SYNC, "Expected the guest's GUEST_SYNC");
+	sync_global_from_guest(vm, obs);
+	fd = vcpu_get_stats_fd(vcpu);
+	read_stats_header(fd, &h);
+	descs = read_stats_descriptors(fd, &h);
+	stats_array(fd, &h, descs, KVM_EXITSTAT_STATS_EXITS, KVM_STATS_UNIT_NONE, exits, &off_e);
+	stats_array(fd, &h, descs, KVM_EXITSTAT_STATS_CYCLES, KVM_STATS_UNIT_CYCLES, cycles, &off_c);
+	/* The guest's query of total exits was one more CPUID exit. */
+	TEST_ASSERT(exits[P.r.cpuid] == obs[0] + 1 && cycles[P.r.cpuid] > 0,
+		    "Expected %s[%u] = %lu (the guest read %lu, then asked once more) and cycles > 0, got %lu, %lu",
+		    KVM_EXITSTAT_STATS_EXITS, P.r.cpuid, obs[0] + 1, obs[0],
+		    exits[P.r.cpuid], cycles[P.r.cpuid]);
+	/* A read that starts inside one value and ends in the next. */
+	TEST_ASSERT(pread(fd, piece, sizeof(piece), h.data_offset + off_e + 8 * P.r.cpuid + 6) == 3 &&
+		    piece[0] == (u8)(exits[P.r.cpuid] >> 48) &&
+		    piece[2] == (u8)(exits[P.r.cpuid + 1] >> 8),
+		    "Expected a 3-byte read across values %u and %u to return their bytes",
+		    P.r.cpuid, P.r.cpuid + 1);
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%d-%d/vcpu0/exitstat", getpid(), vm->fd);
+	f = fopen(path, "r");
+	TEST_ASSERT(f, "Expected the host view %s to exist", path);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %63s %lu %lu", key, name, &e, &c) != 4)
+			continue;
+		if (!strcmp(key, "total")) {
+			for (; slot < KVM_EXITSTAT_STATS_SLOTS; slot++) {
+				TEST_ASSERT(!exits[slot], "Expected a row in %s for slot %u",
+					    path, slot);
+				sum_c += cycles[slot];
+			}
+			TEST_ASSERT(e == sum_e && c == sum_c,
+				    "Expected the stats to sum to %s's total %lu %lu, got %lu %lu",
+				    path, e, c, sum_e, sum_c);
+			continue;
+		}
+		while (slot < KVM_EXITSTAT_STATS_SLOTS && !exits[slot]) {
+			sum_c += cycles[slot];
+			slot++;
+		}
+		TEST_ASSERT(slot < KVM_EXITSTAT_STATS_SLOTS &&
+			    exits[slot] == e && cycles[slot] == c,
+			    "Expected slot %u of the stats to be %s's row '%s', got %lu %lu",
+			    slot, path, line, exits[slot], cycles[slot]);
+		sum_e += e;
+		sum_c += c;
+		slot++;
+		rows++;
+	}
+	fclose(f);
+	TEST_ASSERT(slot == KVM_EXITSTAT_STATS_SLOTS && rows > 0,
+		    "Expected %s to end with a total line after its rows", path);
+	free(descs);
+	close(fd);
+	run_to_done(vcpu, NULL);
+	kvm_vm_free(vm);
+	pr_info("# stats: %u slots with exits, as in debugfs; CPUID exits %lu (guest read %lu)\n",
+		rows, exits[P.r.cpuid], obs[0]);
+}
+
 static void test_discovery(void)
 {
 	u32 flags = KVM_EXITSTAT_F_COUNTING |
@@ -1023,6 +1128,7 @@ static const struct {
 	{ "off", test_off },
 	{ "flood", test_flood },
 	{ "debugfs", test_debugfs },
+	{ "stats", test_stats },
 };
 
 static bool parse_leaves(const char *s, u32 *leaf)

@@ -67,6 +67,19 @@ host_views() {
 	$x --host --by-vcpu --prometheus
 	echo "L1-HOSTPROM-END $?"
 }
+# QEMU's own view of L2's vCPU, as a host operator gets it (at pause 1,
+# L2 waiting on its console: no CPUID runs).  QMP's stop returns once every
+# vCPU has left KVM_RUN; then query-stats, the vCPU's debugfs file and HMP's
+# info stats see the same counters; cont.
+QSTATS='{"execute": "query-stats", "arguments": {"target": "vcpu", "providers": [{"provider": "kvm", "names": ["exitstat_exits_by_slot", "exitstat_cycles_by_slot"]}]}}'
+qmp_views() {
+	qmp_open &&
+		qmp '{"execute": "stop"}' >$d/qmp-stop &&
+		qmp "$QSTATS" >$d/qmp-stats &&
+		cat /sys/kernel/debug/kvm/"$L2_PID"-*/vcpu0/exitstat >$d/qmp-debugfs &&
+		hmp "info stats vcpu exitstat_exits_by_slot,exitstat_cycles_by_slot kvm" >$d/hmp-stats &&
+		qmp '{"execute": "cont"}' >$d/qmp-cont
+}
 # At L2's pause N: stop QEMU, read debugfs twice, resume, let L2 go on.
 at_pause() {
 	if ! l2_wait_for $d/console "^L2-PAUSE $1" "$TMO"; then
@@ -84,6 +97,7 @@ at_pause() {
 	[ "$1" != 1 ] || host_views
 	l2_debugfs >$d/debugfs"$1".again
 	kill -CONT "$L2_PID"
+	[ "$1" != 1 ] || qmp_views || bad "QMP: stop, query-stats, info stats, cont"
 	echo go >&3
 	echo "lab: L2 pause $1, $(($(date +%s) - t0)) s after start; host view:"
 	sed 's/^/  /' $d/debugfs"$1"
@@ -287,6 +301,35 @@ expect "exitstat --host -w 0.5 -c 1 of a stopped VM: 0 exits, 0 cycles" \
 	"$(grep -c '^[0-9.]*,total,,0,0,' $d/host-w.csv)" -eq 1
 expect "exitstat --host --debugfs=/nonexistent: exit 2, says the directory is missing" \
 	"$(cat $d/host-bad.rc)|$(grep -c '/nonexistent does not exist' $d/host-bad.out)" = "2|1"
+
+# ---- 5. QEMU's query-stats and info stats of L2's vCPU, QMP-stopped at pause 1 ----
+echo "lab: QEMU's info stats vcpu (HMP) at pause 1:"
+sed 's/^/  /' $d/hmp-stats
+# qstat NAME: the values of NAME in query-stats' answer, one per line, in
+# slot order.  QEMU 7.2 builds a list by prepending each element, so the
+# answer lists slot 0 last (and HMP numbers it [N]): turned round here.
+qstat() {
+	sed -n "s/.*\"name\": \"$1\", \"value\": \[\([0-9, ]*\)\].*/\1/p" $d/qmp-stats |
+		tr ',' '\n' | tr -d ' ' | awk '{ v[NR] = $1 } END { for (i = NR; i > 0; i--) print v[i] }'
+}
+qstat exitstat_exits_by_slot >$d/qs.exits
+qstat exitstat_cycles_by_slot >$d/qs.cycles
+expect "query-stats: exitstat_exits_by_slot and exitstat_cycles_by_slot, 174 values each" \
+	"$(wc -l <$d/qs.exits) $(wc -l <$d/qs.cycles)" = "174 174"
+# "exits cycles" of each slot with exits, in slot order, then the sums: what
+# the vCPU's debugfs file lists.
+awk 'NR == FNR { e[FNR] = $1; next } { te += e[FNR]; tc += $1 } e[FNR] { print e[FNR], $1 }
+	END { print te, tc }' $d/qs.exits $d/qs.cycles >$d/qs.rows
+awk 'NR > 1 { print $3, $4 }' $d/qmp-debugfs >$d/qmp-debugfs.rows
+expect "query-stats: every slot's exits and cycles, and their sums, as in vCPU 0's debugfs file ($(wc -l <$d/qs.rows) rows)" \
+	"$(cat $d/qs.rows)" = "$(cat $d/qmp-debugfs.rows)"
+expect "query-stats: CPUID exits (slot $R_CPUID) = L2's last answer ($n10): no CPUID since" \
+	"$(sed -n "$((R_CPUID + 1))p" $d/qs.exits)" = "$n10"
+expect "query-stats: CPUID exits = debugfs at pause 1 (SIGSTOP) = $(h 1 "$R_CPUID" 3)" \
+	"$(sed -n "$((R_CPUID + 1))p" $d/qs.exits)" = "$(h 1 "$R_CPUID" 3)"
+hi=$((174 - R_CPUID))
+expect "info stats vcpu: both lists; exits [$hi] (slot $R_CPUID, numbered from the end) = $n10" \
+	"$(grep -c '^ *exitstat_\(exits\|cycles\)_by_slot' $d/hmp-stats)|$(grep '^ *exitstat_exits_by_slot' $d/hmp-stats | grep -c " \[$hi\]=$n10 ")" = "2|1"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -51,6 +51,7 @@ for t in discovery binding cpuid io io_user msr hlt hlt_irq cycles undefined unh
 done
 
 check "debugfs: the host's files show what the guest read" $T -n "$N" debugfs
+check "binary stats: the vCPU's stats fd holds what debugfs shows" $T -n "$N" stats
 
 # 2. The seed's reload flow, into global scope: counters start from zero.
 check "reload: rmmod $vendor; rmmod kvm; modprobe kvm exitstat_global=1; modprobe $vendor" \

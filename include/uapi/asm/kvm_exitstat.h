@@ -97,4 +97,23 @@ enum kvm_exitstat_vendor {
 #define KVM_EXITSTAT_F_COUNTING			0x1U	/* counting is on */
 #define KVM_EXITSTAT_F_GLOBAL			0x2U	/* answers sum all VMs */
 
+/*
+ * Host side: each vCPU's binary stats (KVM_GET_STATS_FD; see the kernel's
+ * Documentation/virt/kvm/api.rst) end with two cumulative arrays of
+ * KVM_EXITSTAT_STATS_SLOTS u64 values, base 10, exponent 0:
+ *   KVM_EXITSTAT_STATS_EXITS   exits of each slot, unit none
+ *   KVM_EXITSTAT_STATS_CYCLES  host TSC cycles spent on them, unit cycles
+ * Element n is slot n.  The slots of each vendor:
+ *   VMX: slot r is basic exit reason r, for r <= KVM_EXITSTAT_VMX_LAST (85);
+ *        slot 86 counts any other reason; slots above 86 stay 0.
+ *   SVM: slot c is exit code c, for c <= 0xa6; slots 0xa7..0xaa are exit
+ *        codes 0x400..0x403; 0xab is -2 (VMEXIT_BUSY), 0xac is -1
+ *        (VMEXIT_INVALID); 0xad counts any other code.
+ * Same names, same layout, same meaning in every later version: a change
+ * gets new names.
+ */
+#define KVM_EXITSTAT_STATS_EXITS		"exitstat_exits_by_slot"
+#define KVM_EXITSTAT_STATS_CYCLES		"exitstat_cycles_by_slot"
+#define KVM_EXITSTAT_STATS_SLOTS		174
+
 #endif /* _UAPI_ASM_X86_KVM_EXITSTAT_H */
