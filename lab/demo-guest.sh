@@ -74,6 +74,10 @@ demo_one() {
 	echo "=== Host (L1), as its operator sees its VMs (L2 is QEMU -name l2): exitstat --host --by-vm"
 	tr -d '\r' <"$log" | sed -n 's/^DEMO-HOST //p'
 	echo
+	echo "=== Host (L1), through QEMU's monitor (KVM's binary stats): info stats vcpu exits,exitstat_exits_by_slot kvm"
+	echo "    (QEMU 7.2 numbers a list from its end: [174 - slot]; slot = exit reason, see include/uapi/asm/kvm_exitstat.h)"
+	tr -d '\r' <"$log" | sed -n 's/^DEMO-HMP //p'
+	echo
 	if [ "$rc" -ne 0 ]; then
 		cat "$out/boot-$v.out" >&2
 		echo "demo: $v: the guest part FAILED (status $rc); serial log: $log" >&2
