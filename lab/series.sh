@@ -84,8 +84,33 @@ is validated.  This part has no state and no locking, so it is also
 built into user-space tests." \
 	arch/x86/kvm/exitstat_core.c arch/x86/kvm/exitstat_core.h "$vcpuh"
 
+# The binary stats come in a patch of their own, after debugfs: until then
+# the hooked files are without them (their text, found by what it says).
+without_stats() {
+	python3 - "$wt" <<'EOF'
+import re, sys
+cut = {
+    'arch/x86/kvm/exitstat.c': [r'/\*\n \* The part of a read of @vcpu.*?\n}\n\n'],
+    'arch/x86/kvm/exitstat.h': [r'/\*\n \* The counters in each vCPU.*?_SLOTS, 0\)\n\n'],
+    'arch/x86/kvm/x86.c': [r'\tKVM_EXITSTAT_STATS_DESC\(cycles.*?KVM_EXITSTAT_STATS_EXITS\),\n'],
+    'include/linux/kvm_host.h': [r'(?<=\n)\n?/\* A vCPU stat named @stat_name.*?\n\t?}\n',
+                                 r'\n/\*\n \* Whether a vCPU stat is a field.*?#endif\n'],
+}
+for f, pats in cut.items():
+    path = sys.argv[1] + '/' + f
+    text = open(path).read()
+    for p in pats:
+        text, n = re.subn(p, '', text, count=1, flags=re.S)
+        assert n == 1, (f, p)
+    open(path, 'w').write(text)
+EOF
+}
+stats_files=(arch/x86/kvm/x86.c include/linux/kvm_host.h virt/kvm/kvm_main.c)
+
 cp "$TOP"/kernel/exitstat.[ch] "$wt/arch/x86/kvm/"
-git -C "$wt" apply --exclude=arch/x86/kvm/debugfs.c --exclude=arch/x86/kvm/Makefile "$hooks"
+git -C "$wt" apply --exclude=arch/x86/kvm/debugfs.c --exclude=arch/x86/kvm/Makefile \
+	--exclude=virt/kvm/kvm_main.c "$hooks"
+without_stats
 maintainers "$uapi" "$vcpuh" arch/x86/kvm/exitstat_core.* arch/x86/kvm/exitstat.*
 kvm_objects exitstat.o exitstat_core.o
 commit "KVM: x86: count VM exits per reason and answer the kvm-exitstat leaves" \
@@ -113,6 +138,17 @@ commit "KVM: x86: show kvm-exitstat counters in debugfs" \
 directories: per VM, per vCPU and for all VMs since kvm was loaded." \
 	arch/x86/kvm/exitstat_debugfs.c
 
+cp "$TOP"/kernel/exitstat.[ch] "$wt/arch/x86/kvm/"
+for f in "${stats_files[@]}"; do cp "$KTREE/$f" "$wt/$f"; done
+commit "KVM: x86: kvm-exitstat counters in the vCPU binary stats" \
+"Each vCPU's binary stats file, which VMMs read (QEMU's query-stats),
+gains two cumulative arrays, exits and host TSC cycles per counter slot.
+The counters stay at the end of struct kvm_vcpu: their descriptors carry
+offsets past struct kvm_vcpu_stat and the vCPU stats read serves that
+part of the file from them.  KVM's per-stat debugfs files read
+vcpu->stat and element 0 only, so they skip these; the exitstat debugfs
+files show every reason."
+
 cp "$TOP/tests/lab/exitstat_test.c" "$wt/$sel/exitstat_test.c"
 sed -i 's|^TEST_GEN_PROGS_x86_64 = x86_64/cpuid_test$|&\nTEST_GEN_PROGS_x86_64 += x86_64/exitstat_test|' \
 	"$wt/tools/testing/selftests/kvm/Makefile"
@@ -138,7 +174,7 @@ for p in "$out"/*.patch; do
 done
 
 # The kernel side of the series is exactly what the lab builds and tests.
-for f in $(git_wt diff --name-only pristine HEAD -- arch include); do
+for f in $(git_wt diff --name-only pristine HEAD -- arch include virt); do
 	cmp -s "$wt/$f" "$KTREE/$f" || { echo "series: $f differs from the lab tree" >&2; exit 1; }
 done
 final=$(git_wt rev-parse HEAD^{tree})

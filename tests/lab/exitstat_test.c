@@ -712,21 +712,25 @@ static void test_stats(void)
 	fd = vcpu_get_stats_fd(vcpu);
 	read_stats_header(fd, &h);
 	descs = read_stats_descriptors(fd, &h);
-	stats_array(fd, &h, descs, KVM_EXITSTAT_STATS_EXITS, KVM_STATS_UNIT_NONE, exits, &off_e);
-	stats_array(fd, &h, descs, KVM_EXITSTAT_STATS_CYCLES, KVM_STATS_UNIT_CYCLES, cycles, &off_c);
+	stats_array(fd, &h, descs, KVM_EXITSTAT_STATS_EXITS, KVM_STATS_UNIT_NONE,
+		    exits, &off_e);
+	stats_array(fd, &h, descs, KVM_EXITSTAT_STATS_CYCLES, KVM_STATS_UNIT_CYCLES,
+		    cycles, &off_c);
 	/* The guest's query of total exits was one more CPUID exit. */
 	TEST_ASSERT(exits[P.r.cpuid] == obs[0] + 1 && cycles[P.r.cpuid] > 0,
 		    "Expected %s[%u] = %lu (the guest read %lu, then asked once more) and cycles > 0, got %lu, %lu",
 		    KVM_EXITSTAT_STATS_EXITS, P.r.cpuid, obs[0] + 1, obs[0],
 		    exits[P.r.cpuid], cycles[P.r.cpuid]);
 	/* A read that starts inside one value and ends in the next. */
-	TEST_ASSERT(pread(fd, piece, sizeof(piece), h.data_offset + off_e + 8 * P.r.cpuid + 6) == 3 &&
+	TEST_ASSERT(pread(fd, piece, sizeof(piece),
+			  h.data_offset + off_e + 8 * P.r.cpuid + 6) == 3 &&
 		    piece[0] == (u8)(exits[P.r.cpuid] >> 48) &&
 		    piece[2] == (u8)(exits[P.r.cpuid + 1] >> 8),
 		    "Expected a 3-byte read across values %u and %u to return their bytes",
 		    P.r.cpuid, P.r.cpuid + 1);
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%d-%d/vcpu0/exitstat", getpid(), vm->fd);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%d-%d/vcpu0/exitstat",
+		 getpid(), vm->fd);
 	f = fopen(path, "r");
 	TEST_ASSERT(f, "Expected the host view %s to exist", path);
 	while (fgets(line, sizeof(line), f)) {
