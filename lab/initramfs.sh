@@ -5,6 +5,9 @@
 # INITRAMFS_TREE=DIR: also copy DIR's contents into the root (lab/l2.sh).
 # KVM_MODULES=DIR: kvm.ko, kvm-intel.ko and kvm-amd.ko from DIR instead of
 # $KTREE (the ones hardware/build-modules.sh built out of tree).
+# L1_IMAGE=DIR L1_RELEASE=REL: L1 is a distribution kernel (DIR: its
+# unpacked linux-image, lab/debian-kernel.sh): the other modules come from
+# DIR/lib/modules/REL, uncompressed, with ccp.ko, which its kvm-amd needs.
 set -euo pipefail
 
 . "$(dirname "$0")/env.sh"	# KTREE: the built kernel tree
@@ -20,7 +23,7 @@ if [ ! -x "$busybox" ] || LC_ALL=C grep -q '/lib64/ld-linux' "$busybox"; then
 	echo "initramfs: $busybox missing or not static: apt-get install busybox-static" >&2
 	exit 1
 fi
-release=$(cat "$KTREE/include/config/kernel.release")
+release=${L1_RELEASE:-$(cat "$KTREE/include/config/kernel.release")}
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -28,14 +31,19 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules/"$release"/kernel}
 cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 # Keep the tree's layout so depmod and modprobe see what they expect.
-for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko \
-	 arch/x86/kvm/kvm-amd.ko; do
-	from=$KTREE/$m
+mods=(virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko arch/x86/kvm/kvm-amd.ko)
+[ -z "${L1_IMAGE:-}" ] || mods+=(drivers/crypto/ccp/ccp.ko)
+for m in "${mods[@]}"; do
+	to=$root/lib/modules/$release/kernel/$m
+	mkdir -p "$(dirname "$to")"
 	if [ -n "${KVM_MODULES:-}" ] && [ "${m%/*}" = arch/x86/kvm ]; then
-		from=$KVM_MODULES/${m##*/}
+		cp "$KVM_MODULES/${m##*/}" "$to"
+	elif [ -n "${L1_IMAGE:-}" ]; then
+		from=$L1_IMAGE/lib/modules/$release/kernel/$m
+		if [ -f "$from.xz" ]; then xz -dc "$from.xz" >"$to"; else cp "$from" "$to"; fi
+	else
+		cp "$KTREE/$m" "$to"
 	fi
-	mkdir -p "$root/lib/modules/$release/kernel/$(dirname "$m")"
-	cp "$from" "$root/lib/modules/$release/kernel/$m"
 done
 "$busybox" depmod -b "$root" "$release"
 install -m 755 "$here/init.sh" "$root/init"

@@ -4,6 +4,9 @@
 # patched kernel as L1 on an emulated AMD (QEMU TCG) or Intel (Bochs) CPU and
 # reports.  The last line is "N passed, N failed".
 # usage: lab/run-scenarios.sh amd|intel        (KTREE: the built kernel tree)
+# L1_KERNEL=debian: L1 is Debian's own kernel of the same version with our
+# modules built against its headers (lab/debian-kernel.sh); the test
+# binary still comes from the lab tree's selftests.
 set -euo pipefail
 
 vendor=${1:-}
@@ -37,16 +40,24 @@ if ! make -C "$sel" EXTRA_CFLAGS="-static -I$repo/include/uapi" \
 fi
 grep -a 'warning:' "$out/selftest-build.log" >&2 || true
 cp "$sel/x86_64/exitstat_test" "$out/exitstat_test"
-initrd=$out/initrd-scenarios-$vendor.gz
+kernel=$KTREE/arch/x86/boot/bzImage
+tag=$vendor
+if [ "${L1_KERNEL:-lab}" = debian ]; then
+	eval "$("$repo/lab/debian-kernel.sh")"
+	kernel=$DEB_IMAGE/boot/vmlinuz-$DEB_RELEASE
+	export L1_IMAGE=$DEB_IMAGE L1_RELEASE=$DEB_RELEASE KVM_MODULES=$DEB_KVM
+	tag=debian-$vendor
+	echo "run-scenarios: L1 is Debian's kernel $DEB_RELEASE with our modules from $DEB_KVM"
+fi
+initrd=$out/initrd-scenarios-$tag.gz
 "$repo/lab/initramfs.sh" "$initrd" "$repo/tests/lab/scenarios.sh" \
 	"$out/exitstat_test" "$repo/hardware/reload-kvm.sh"
 rm -f "$sel/x86_64/exitstat_test.c"
 flock -u 9
 
-log=$out/serial-$vendor.log
+log=$out/serial-$tag.log
 rc=0
-"$repo/lab/boot.sh" "$vendor" "$KTREE/arch/x86/boot/bzImage" "$initrd" \
-	"$log" || rc=$?
+"$repo/lab/boot.sh" "$vendor" "$kernel" "$initrd" "$log" || rc=$?
 
 . "$TOP/lab/serial-outcome.sh"
 serial_outcome "$log" "$rc" "run-scenarios: $vendor" || exit
