@@ -56,6 +56,10 @@ for k in $kvers; do
 		tests/hardware/check.sh
 	job 7 "lab-amd-$k" "$k" "stbuild-$k" "lab: AMD SVM under QEMU TCG (linux-$k)" \
 		lab/run-scenarios.sh amd
+	# The same scenarios on Debian's own kernel binary, with our modules
+	# built against its headers (as hardware/ builds them).
+	job 7 "lab-deb-$k" "$k" "stbuild-$k" "lab: Debian's own kernel as L1, AMD SVM under QEMU TCG (linux-$k)" \
+		env L1_KERNEL=debian lab/run-scenarios.sh amd
 	# A real Linux guest (L2) in L1: Debian's cpuid and exitstat vs the host
 	# side.  On AMD only: under Bochs it takes minutes (make demo).
 	job 8 "guest-$k" "$k" "build-$k tool" "lab: L2 Linux guest on AMD, cpuid and exitstat vs host (linux-$k)" \
