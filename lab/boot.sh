@@ -8,12 +8,14 @@
 # TIMEOUT-SECONDS: of the emulator's CPU time (default 300 AMD, 600 Intel).
 # Exit status: 0 PASS, 1 FAIL or no marker, 124 timeout or stall.
 # LAB_MEM: L1's memory in MiB (default 512; an L2 guest needs 1024).
+# LAB_DISK=IMAGE: a raw disk for L1 (virtio on QEMU, ATA on Bochs) whose
+# writes are dropped at the end; LAB_APPEND: more kernel parameters.
 set -euo pipefail
 
 [ $# -ge 4 ] || { echo "usage: $0 amd|intel BZIMAGE INITRD SERIAL-LOG [TIMEOUT]" >&2; exit 2; }
 vendor=$1 kernel=$2 initrd=$3 log=$4
 limit=${5:-$([ "$vendor" = intel ] && echo 600 || echo 300)}
-append="console=ttyS0 panic=-1"
+append="console=ttyS0 panic=-1${LAB_APPEND:+ $LAB_APPEND}"
 marker='EXITSTAT-RESULT: '
 mem=${LAB_MEM:-512}
 work=$(dirname "$log")/boot-$vendor
@@ -32,7 +34,8 @@ start_qemu() {
 	# fails on a busy host, and with tsc_khz = 0 KVM never enters a guest
 	# (kvm_guest_time_update keeps requesting KVM_REQ_CLOCK_UPDATE).
 	local shift=${LAB_ICOUNT_SHIFT:-2}
-	local khz=$((1000000 >> shift)) clock=(-icount "shift=$shift,sleep=off")
+	local khz=$((1000000 >> shift)) clock=(-icount "shift=$shift,sleep=off") disk=()
+	[ -z "${LAB_DISK:-}" ] || disk=(-drive "file=$LAB_DISK,format=raw,if=virtio,snapshot=on")
 	if [ "${LAB_ICOUNT:-1}" = 0 ]; then
 		khz=$(awk -F': ' '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
 		clock=()
@@ -41,7 +44,7 @@ start_qemu() {
 	setsid qemu-system-x86_64 -accel tcg "${clock[@]}" \
 		-cpu qemu64,+svm,+npt,+popcnt,+sse4.1,+sse4.2,+ssse3,+cx16 -m "$mem" \
 		-display none -monitor none -serial "file:$log" -no-reboot \
-		-kernel "$kernel" -initrd "$initrd" \
+		-kernel "$kernel" -initrd "$initrd" "${disk[@]}" \
 		-append "$append tsc_early_khz=${khz:-2000000}" \
 		</dev/null >"$work/emulator.out" 2>&1 &
 	pid=$!
@@ -67,6 +70,7 @@ start_bochs() {
 	romimage: file=/usr/share/bochs/BIOS-bochs-latest
 	vgaromimage: file=/usr/share/vgabios/vgabios.bin
 	ata0-master: type=cdrom, path=$work/lab.iso, status=inserted
+	$([ -z "${LAB_DISK:-}" ] || echo "ata0-slave: type=disk, path=$LAB_DISK, mode=volatile")
 	boot: cdrom
 	com1: enabled=1, mode=file, dev=$log
 	display_library: term

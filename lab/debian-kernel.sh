@@ -29,6 +29,8 @@ if [ "$(cat "$image/.version" 2>/dev/null)" != "$srcver" ]; then
 		"linux-image-$rel=$srcver" >&2) ||
 		die 2 "cannot download linux-image-$rel $srcver from the archive (network, or apt-get update)"
 	dpkg-deb -x "$image"/deb/*.deb "$image"
+	# What installing the package runs: modprobe -d "$image" then works.
+	/usr/sbin/depmod -b "$image" "$rel"
 	rm -rf "$image/deb"
 	echo "$srcver" >"$image/.version"
 fi

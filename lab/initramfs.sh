@@ -7,7 +7,8 @@
 # $KTREE (the ones hardware/build-modules.sh built out of tree).
 # L1_IMAGE=DIR L1_RELEASE=REL: L1 is a distribution kernel (DIR: its
 # unpacked linux-image, lab/debian-kernel.sh): the other modules come from
-# DIR/lib/modules/REL, uncompressed, with ccp.ko, which its kvm-amd needs.
+# DIR/lib/modules/REL, uncompressed, with ccp.ko, which its kvm-amd needs,
+# and L1_EXTRA_MODULES (names: each with the modules it depends on).
 set -euo pipefail
 
 . "$(dirname "$0")/env.sh"	# KTREE: the built kernel tree
@@ -44,6 +45,16 @@ for m in "${mods[@]}"; do
 	else
 		cp "$KTREE/$m" "$to"
 	fi
+done
+# kmod's modprobe lists what a module needs, in the image's own tree.
+for name in ${L1_EXTRA_MODULES:-}; do
+	/usr/sbin/modprobe -d "$L1_IMAGE" -S "$release" --show-depends "$name" |
+		awk '$1 == "insmod" { print $2 }' | while read -r from; do
+		m=${from#"$L1_IMAGE/lib/modules/$release/"}
+		to=$root/lib/modules/$release/${m%.xz}
+		mkdir -p "$(dirname "$to")"
+		if [ "${from%.xz}" != "$from" ]; then xz -dc "$from" >"$to"; else cp "$from" "$to"; fi
+	done
 done
 "$busybox" depmod -b "$root" "$release"
 install -m 755 "$here/init.sh" "$root/init"

@@ -5,7 +5,7 @@
 # busybox-static, Debian's cpuid with its libc, exitstat-static, nocpuid
 # (tests/lab/nocpuid.c) and JOB as /job.sh.  lab/initramfs.sh copies TREE into L1 (INITRAMFS_TREE=TREE), and
 # l2_boot in lab-lib.sh runs it there.
-# usage: lab/l2.sh TREE JOB.sh
+# usage: lab/l2.sh TREE JOB.sh      (JOB "-": QEMU only, no L2 of ours)
 set -euo pipefail
 
 . "$(dirname "$0")/env.sh"	# KTREE, TOP
@@ -40,19 +40,21 @@ rm -rf "$tree"
 mkdir -p "$tree/l2"
 
 # The L2 initramfs.
-l2=$(mktemp -d)
-trap 'rm -rf "$l2"' EXIT
-mkdir -p "$l2"/{bin,dev,proc,sys,tmp}
-cp /bin/busybox "$l2/bin/busybox"
-ln -s busybox "$l2/bin/sh"
-put_with_libs "$l2" "$cpuid"
-install -m 755 "$exitstat" "$l2/bin/exitstat"
-${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -nostdlib -static -fno-stack-protector \
-	-o "$l2/bin/nocpuid" "$TOP/tests/lab/nocpuid.c"
-install -m 755 "$TOP/lab/l2-init.sh" "$l2/init"
-install -m 755 "$job" "$l2/job.sh"
-(cd "$l2" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip >"$tree/l2/initrd.gz"
-cp "$KTREE/arch/x86/boot/bzImage" "$tree/l2/bzImage"
+[ "$job" = - ] || {
+	l2=$(mktemp -d)
+	trap 'rm -rf "$l2"' EXIT
+	mkdir -p "$l2"/{bin,dev,proc,sys,tmp}
+	cp /bin/busybox "$l2/bin/busybox"
+	ln -s busybox "$l2/bin/sh"
+	put_with_libs "$l2" "$cpuid"
+	install -m 755 "$exitstat" "$l2/bin/exitstat"
+	${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -nostdlib -static -fno-stack-protector \
+		-o "$l2/bin/nocpuid" "$TOP/tests/lab/nocpuid.c"
+	install -m 755 "$TOP/lab/l2-init.sh" "$l2/init"
+	install -m 755 "$job" "$l2/job.sh"
+	(cd "$l2" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip >"$tree/l2/initrd.gz"
+	cp "$KTREE/arch/x86/boot/bzImage" "$tree/l2/bzImage"
+}
 
 # QEMU for L1.
 put_with_libs "$tree" "$qemu"
@@ -60,5 +62,5 @@ for f in $firmware; do
 	mkdir -p "$tree$(dirname "$f")"
 	cp -L "$f" "$tree$f"
 done
-echo "l2: $tree: qemu + $(find "$tree" -name '*.so*' | wc -l) libraries, L2 initrd" \
-	"$(du -k "$tree/l2/initrd.gz" | cut -f1) KiB, all $(du -sk "$tree" | cut -f1) KiB"
+echo "l2: $tree: qemu + $(find "$tree" -name '*.so*' | wc -l) libraries," \
+	"all $(du -sk "$tree" | cut -f1) KiB"

@@ -22,24 +22,7 @@ for f in arch/x86/boot/bzImage arch/x86/kvm/kvm.ko virt/lib/irqbypass.ko; do
 	[ -f "$KTREE/$f" ] || { echo "run-scenarios: $KTREE/$f missing: build the lab kernel first" >&2; exit 1; }
 done
 
-# The selftest must be built inside the tree (its library and Makefile);
-# the copy is removed again so that the tree stays as built.
-sel=$KTREE/tools/testing/selftests/kvm
-echo "run-scenarios: building exitstat_test (static) in $sel"
-# One build at a time in that directory (lab/selftests.sh builds there too,
-# and make check may run both vendors at once).
-exec 9>"$KTREE/.exitstat-selftests.lock"
-flock 9
-cp "$repo/tests/lab/exitstat_test.c" "$sel/x86_64/exitstat_test.c"
-trap 'rm -f "$sel/x86_64/exitstat_test.c"' EXIT
-if ! make -C "$sel" EXTRA_CFLAGS="-static -I$repo/include/uapi" \
-	TEST_GEN_PROGS_x86_64=x86_64/exitstat_test >"$out/selftest-build.log" 2>&1; then
-	tail -n 30 "$out/selftest-build.log" >&2
-	echo "run-scenarios: selftest build failed; log in $out/selftest-build.log" >&2
-	exit 1
-fi
-grep -a 'warning:' "$out/selftest-build.log" >&2 || true
-cp "$sel/x86_64/exitstat_test" "$out/exitstat_test"
+"$repo/lab/exitstat-test.sh" "$out/exitstat_test"
 kernel=$KTREE/arch/x86/boot/bzImage
 tag=$vendor
 if [ "${L1_KERNEL:-lab}" = debian ]; then
@@ -52,8 +35,6 @@ fi
 initrd=$out/initrd-scenarios-$tag.gz
 "$repo/lab/initramfs.sh" "$initrd" "$repo/tests/lab/scenarios.sh" \
 	"$out/exitstat_test" "$repo/hardware/reload-kvm.sh"
-rm -f "$sel/x86_64/exitstat_test.c"
-flock -u 9
 
 log=$out/serial-$tag.log
 rc=0
