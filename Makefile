@@ -27,7 +27,7 @@ CORE_SRC := kernel/exitstat_core.c kernel/exitstat_core.h \
 	tests/unit/kshim.h
 
 .PHONY: help demo check deps kernel unit checkpatch lab series selftests bench install clean \
-	modules modules-install modules-uninstall deb deb-check
+	modules modules-install modules-uninstall deb deb-check cloud
 
 help:
 	@echo "make demo        build the patched kernel, boot the lab, show the exit table"
@@ -47,7 +47,8 @@ help:
 	@echo "make modules-install    ... install them in /lib/modules/\$$(uname -r)/updates and reload KVM"
 	@echo "make modules-uninstall  ... remove them again and reload the kernel's own KVM"
 	@echo "make deb         the DKMS package: build/kvm-exitstat-dkms_<version>_all.deb"
-	@echo "make deb-check   ... installed and built by DKMS in a Debian bookworm root (mmdebstrap, root)"
+	@echo "make deb-check   ... installed and built by DKMS in a Debian bookworm root, which then boots as L1 (root)"
+	@echo "make cloud       the seed's flow on Debian's parts: Debian's kernel as L1, a cloud-init guest as L2 (VENDOR)"
 
 deps:
 	@lab/deps.sh $(DEPS_BUILD) $(DEPS_LAB)
@@ -113,8 +114,11 @@ modules-uninstall:
 deb:
 	@hardware/build-deb.sh
 
-deb-check: deb
+deb-check: deb kernel
 	@tests/deb/check.sh
+
+cloud: kernel
+	@lab/run-cloud.sh $(VENDOR)
 
 clean:
 	rm -rf $(BUILD)

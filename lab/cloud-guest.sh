@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The Debian cloud guest of issue 14 (the seed's steps 6-7): a bookworm
+# root made by mmdebstrap from this machine's own Debian archive - Debian's
+# cloud kernel, systemd, cloud-init, cpuid, DHCP on the virtio NIC - plus
+# our static exitstat, as an ext4 disk image; and a NoCloud seed made by
+# cloud-localds from tests/cloud/user-data and meta-data.
+# The image is built once and kept in $EXITSTAT_CACHE/cloud-guest/, keyed
+# by the archive, the package versions and exitstat; the seed is remade
+# every time (it is small).  Prints the files for the caller to eval:
+#   CLOUD_KERNEL=  CLOUD_INITRD=  CLOUD_DISK=  CLOUD_SEED=
+# Where the guest would install cpuid from the network (apt-get install
+# cpuid in user-data, as the seed does), the image has it already: the lab
+# runs without a network, and L2's user-mode network gives DHCP only.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+PATH=$PATH:/usr/sbin:/sbin
+die() { echo "cloud-guest: $2" >&2; exit "$1"; }
+[ "$(id -u)" -eq 0 ] || die 2 "run as root: mmdebstrap needs it"
+"$TOP/lab/deps.sh" mmdebstrap cloud-image-utils e2fsprogs >&2 || exit 2
+make -s -C "$TOP" build/exitstat-static >&2
+
+sources=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' | sort -u |
+	awk '$2 ~ /^bookworm(-updates|-security)?$/ { print "deb " $1 " " $2 " main" }')
+grep -q ' bookworm main$' <<<"$sources" ||
+	die 2 "this machine's apt sources name no Debian bookworm suite (apt-get indextargets): add one, then apt-get update"
+pkgs=(linux-image-cloud-amd64 systemd-sysv udev cloud-init cpuid ifupdown isc-dhcp-client
+	initramfs-tools e2fsprogs sudo)
+# What mmdebstrap does beyond installing: the root on the disk's label,
+# the loopback interface (cloud-init writes the NIC's).
+hooks=('echo "LABEL=cloudroot / ext4 defaults 0 1" >"$1/etc/fstab"'
+	'printf "auto lo\niface lo inet loopback\n" >"$1/etc/network/interfaces"')
+key=$( { echo "$sources"; for p in "${pkgs[@]}"; do
+	echo "$p=$(apt-cache policy "$p" | sed -n 's/^  Candidate: //p')"; done
+	printf '%s\n' "${hooks[@]}"; sha256sum <"$TOP/build/exitstat-static"; } | sha256sum | cut -c1-16)
+dir=$EXITSTAT_CACHE/cloud-guest
+img=$dir/bookworm-$key
+if [ ! -f "$img.img" ]; then
+	mkdir -p "$dir"
+	rm -rf "$dir"/bookworm-*	# another key's: other versions
+	echo "cloud-guest: mmdebstrap bookworm ${pkgs[*]} (once; several minutes)" >&2
+	root=$(mktemp -d "$dir/root.XXXXXX")
+	trap 'rm -rf "$root"' EXIT
+	t0=$SECONDS
+	# force-unsafe-io: no fsync per file (minutes on a slow disk); the
+	# root is thrown away if anything fails.
+	echo "$sources" | nice mmdebstrap --variant=apt --mode=root --dpkg-opt=force-unsafe-io \
+		--include="$(IFS=,; echo "${pkgs[*]}")" \
+		--customize-hook="${hooks[0]}" --customize-hook="${hooks[1]}" \
+		bookworm "$root" - >"$dir/mmdebstrap.log" 2>&1 ||
+		{ tail -n 20 "$dir/mmdebstrap.log" >&2; die 2 "mmdebstrap failed (log: $dir/mmdebstrap.log): is the archive reachable?"; }
+	install -m 755 "$TOP/build/exitstat-static" "$root/usr/local/bin/exitstat"
+	cp "$root"/boot/vmlinuz-* "$img.vmlinuz"
+	cp "$root"/boot/initrd.img-* "$img.initrd"
+	mb=$(du -sm "$root" | cut -f1)
+	truncate -s $((mb * 13 / 10 + 512))M "$img.img.tmp"
+	mkfs.ext4 -q -F -L cloudroot -E root_owner=0:0 -d "$root" "$img.img.tmp"
+	mv "$img.img.tmp" "$img.img"
+	echo "cloud-guest: image $img.img ($mb MiB of files) made in $((SECONDS - t0)) s" >&2
+fi
+seed=$dir/seed.img
+cloud-localds "$seed" "$TOP/tests/cloud/user-data" "$TOP/tests/cloud/meta-data"
+echo "CLOUD_KERNEL=$img.vmlinuz"
+echo "CLOUD_INITRD=$img.initrd"
+echo "CLOUD_DISK=$img.img"
+echo "CLOUD_SEED=$seed"

@@ -1,0 +1,117 @@
+#!/bin/sh
+# L1's part of lab/run-cloud.sh (its /scenario.sh): L1 is Debian's kernel
+# with our modules; the cloud guest's disk is L1's first disk.  As the seed
+# does: reload kvm (with the query log on), launch the guest with Debian's
+# QEMU (-enable-kvm, virtio disk and network, 2 vCPUs, 1 GiB, the NoCloud
+# seed made by cloud-localds), let cloud-init run the user-data, read the
+# host's log.  Checks that the guest reached cloud-init's final stage and
+# that each answer it printed equals the host's log line of that query.
+. /lab-lib.sh
+TMO=${TMO:-3000}	# seconds of L1's clock for the guest's boot, and for its end
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "PASS: $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+vendor=$(vendor_module)
+d=/tmp/cloud
+mkdir -p $d
+
+if rmmod "$vendor" && rmmod kvm && kvm_load exitstat_log=1; then
+	ok "reload: kvm exitstat_log=1, $vendor"
+else
+	bad "reload: kvm exitstat_log=1, $vendor"
+fi
+# L1's disk: virtio on QEMU (built in from 6.12), ATA on Bochs.
+for m in virtio_pci virtio_blk ata_piix sd_mod; do modprobe "$m" 2>/dev/null; done
+disk=
+for i in $(seq 50); do
+	for dev in /dev/vda /dev/sda; do [ -b $dev ] && disk=$dev; done
+	[ -n "$disk" ] && break
+	sleep 0.2
+done
+[ -n "$disk" ] || { bad "L1 sees the cloud guest's disk"; echo "$pass passed, $fail failed"; exit 1; }
+dmesg -c >/dev/null
+
+t0=$(date +%s)
+# snapshot=on keeps the guest's writes in a temporary file in /var/tmp.
+mkdir -p /var/tmp
+: >$d/console
+/usr/bin/qemu-system-x86_64 -name guest=cloud,debug-threads=on \
+	-enable-kvm -cpu host -smp 2 -m 1024 -nodefaults -no-user-config \
+	-nographic -serial stdio -vga none -no-reboot \
+	-kernel /cloud/vmlinuz -initrd /cloud/initrd \
+	-append "root=LABEL=cloudroot ro console=ttyS0" \
+	-drive file=$disk,format=raw,if=virtio,snapshot=on \
+	-drive file=/cloud/seed.img,format=raw,if=virtio,readonly=on \
+	-netdev user,id=net0 -device virtio-net-pci,netdev=net0,romfile= \
+	</dev/null >>$d/console 2>&1 &
+L2_PID=$!
+echo "lab: cloud guest started (QEMU pid $L2_PID) on $disk"
+# Its console on L1's, as it comes: where a boot is slow shows there.
+tail -f $d/console | sed 's/^/L2| /' &
+# The boot profile: the VM's counters (debugfs) every 2 s of L1's clock,
+# as "seconds reason exits cycles" lines, until QEMU is gone.
+(
+	while kill -0 "$L2_PID" 2>/dev/null; do
+		s=$(($(date +%s) - t0))
+		l2_debugfs 2>/dev/null | awk -v s="$s" 'NR > 1 { print s, $1, $3, $4 }'
+		sleep 2
+	done
+) >$d/samples &
+final=
+if l2_wait_for $d/console 'Cloud-init v. .* finished at' "$TMO"; then
+	final=$(($(date +%s) - t0))
+	l2_debugfs >$d/debugfs.final
+	ok "the guest reached cloud-init's final stage, $final s after QEMU started (L1's clock)"
+else
+	bad "the guest reached cloud-init's final stage; the end of its console:"
+	l2_clean $d/console | tail -n 30
+fi
+st=0
+l2_wait_exit "$TMO" || st=$?
+echo "lab: the guest ran $(($(date +%s) - t0)) s (L1's clock), QEMU exit status $st"
+[ "$st" -eq 0 ] && ok "the guest powered itself off (user-data power_state), QEMU status 0" ||
+	bad "the guest powered itself off: QEMU status $st"
+l2_clean $d/console >$d/l2
+dmesg >$d/dmesg
+echo "--- the cloud guest's console (cloud-init and the user-data's lines)"
+grep -a 'CLOUD-\|Cloud-init\|cloud-init\[' $d/l2
+echo "--- the host's (L1's) log of the guest's queries"
+grep -a "kvm: vm $L2_PID " $d/dmesg
+echo "---"
+if [ -s $d/debugfs.final ]; then
+	echo "lab: host view (debugfs) of the guest at cloud-init's final stage"
+	sed 's/^/  /' $d/debugfs.final
+fi
+
+# Each answer: "CLOUD-CPUID 0x4ffffffd 0x72: eax=0x000002fa ebx=... ecx=... edx=..."
+# (behind systemd's "cloud-init[N]: " on the console) against the first
+# host line "kvm: vm PID vcpu N cpuid 0x4ffffffd ecx 0x72: eax=0x2fa ...".
+n=0
+sed -n 's/.*CLOUD-CPUID //p' $d/l2 | sed 's/[:=]/ /g' >$d/answers
+while read -r leaf ecx _ a _ b _ c _ dx; do
+	n=$((n + 1))
+	want="$(printf '%d %d %d %d' "$a" "$b" "$c" "$dx")"
+	host=$(grep -a -m1 "kvm: vm $L2_PID vcpu [0-9]* cpuid $(printf '0x%x' "$leaf") ecx $(printf '0x%x' "$ecx"):" $d/dmesg |
+		sed 's/.*: eax=\([0-9a-fx]*\) ebx=\([0-9a-fx]*\) ecx=\([0-9a-fx]*\) edx=\([0-9a-fx]*\).*/\1 \2 \3 \4/')
+	got=
+	[ -z "$host" ] || got="$(printf '%d %d %d %d' $host)"
+	if [ -n "$got" ] && [ "$got" = "$want" ]; then
+		ok "cpuid -l $leaf -s $ecx in the guest = the host's log line ($want)"
+	else
+		bad "cpuid -l $leaf -s $ecx in the guest ($want) vs the host's log line ('$host')"
+	fi
+done <$d/answers
+[ "$n" -eq 10 ] && ok "the user-data's 10 queries all printed" || bad "the user-data printed $n queries, expected 10"
+grep -aq 'CLOUD-EXITSTAT-END 0$' $d/l2 && ok "exitstat in the guest: exit 0" || bad "exitstat in the guest"
+[ -z "$final" ] || echo "CLOUD-TIMES final=$final"
+# The profile, for the report: total exits over time, then every sample.
+echo "CLOUD-PROFILE-BEGIN"
+awk '$2 == "total" { print "total", $1, $3, $4 }' $d/samples
+grep -av ' total ' $d/samples
+echo "CLOUD-PROFILE-END"
+echo "CLOUD-FINAL-BEGIN"
+cat $d/debugfs.final
+echo "CLOUD-FINAL-END"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
