@@ -46,5 +46,7 @@ LAB_ICOUNT=${LAB_ICOUNT:-0} LAB_MEM=2560 LAB_DISK=$CLOUD_DISK "$TOP/lab/boot.sh"
 	"$DEB_IMAGE/boot/vmlinuz-$DEB_RELEASE" "$out/initrd-$vendor.gz" "$log" \
 	"$([ "$vendor" = intel ] && echo 14400 || echo 1800)" || rc=$?
 echo "run-cloud: $vendor: L1 boot, cloud guest boot to cloud-init final and its job, in $((SECONDS - t)) s"
+# The seed's Q3/Q4 from this boot (also in $out/report-$vendor.txt).
+[ "$rc" -ne 0 ] || "$TOP/lab/report-cloud.sh" "$log" "$vendor" | tee "$out/report-$vendor.txt"
 . "$TOP/lab/serial-outcome.sh"
 serial_outcome "$log" "$rc" "run-cloud: $vendor" || exit
