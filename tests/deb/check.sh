@@ -8,6 +8,9 @@
 #  - apt-get install of the .deb, dkms autoinstall for <abi> (what a kernel
 #    install runs): the modules are in updates/dkms, modprobe takes them,
 #    their vermagic is <abi>, kvm.ko has exitstat_enable;
+#  - that root booted as L1 (tests/deb/boot-l1.sh; DEB_BOOT="amd intel" or
+#    none, default amd): the seed's reload takes the DKMS modules, and
+#    guests get our answers;
 #  - a kernel series without hooks fails cleanly, saying so in make.log;
 #  - apt-get remove takes every module out again.
 # The root is kept as a tarball under $EXITSTAT_CACHE/deb-root/, keyed by
