@@ -13,14 +13,14 @@
 # runs without a network, and L2's user-mode network gives DHCP only.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
+. "$TOP/lab/debian-archive.sh"
 PATH=$PATH:/usr/sbin:/sbin
 die() { echo "cloud-guest: $2" >&2; exit "$1"; }
 [ "$(id -u)" -eq 0 ] || die 2 "run as root: mmdebstrap needs it"
 "$TOP/lab/deps.sh" mmdebstrap cloud-image-utils e2fsprogs >&2 || exit 2
 make -s -C "$TOP" build/exitstat-static >&2
 
-sources=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' | sort -u |
-	awk '$2 ~ /^bookworm(-updates|-security)?$/ { print "deb " $1 " " $2 " main" }')
+sources=$(bookworm_sources)
 grep -q ' bookworm main$' <<<"$sources" ||
 	die 2 "this machine's apt sources name no Debian bookworm suite (apt-get indextargets): add one, then apt-get update"
 pkgs=(linux-image-cloud-amd64 systemd-sysv udev cloud-init cpuid ifupdown isc-dhcp-client

@@ -8,14 +8,12 @@
 #   DEB_RELEASE=<abi>  DEB_IMAGE=<unpacked image>  DEB_KVM=<our modules>
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
+. "$TOP/lab/debian-archive.sh"
 
 die() { echo "debian-kernel: $2" >&2; exit "$1"; }
 srcver=$(dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null) ||
 	die 2 "linux-source-$KVER is not installed (make deps installs it)"
-# The ABI whose metapackage of that version depends on it: the archive also
-# lists older ABIs, so pick by version, not by the highest number.
-hpkg=$(apt-cache show "linux-headers-amd64=$srcver" 2>/dev/null |
-	sed -n 's/^Depends: \(linux-headers-[^ ,]*\).*/\1/p' | head -n 1)
+hpkg=$(headers_pkg "$srcver")
 [ -n "$hpkg" ] ||
 	die 2 "the archive has no linux-headers-amd64 $srcver (apt-get update, or the archive moved on: update linux-source-$KVER too)"
 rel=${hpkg#linux-headers-}

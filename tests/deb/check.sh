@@ -20,6 +20,7 @@
 # something is missing first (the .deb, root, the archive).
 set -uo pipefail
 . "$(dirname "$0")/../../lab/env.sh"
+. "$TOP/lab/debian-archive.sh"
 cd "$TOP" || exit 2
 PATH=$PATH:/usr/sbin:/sbin
 
@@ -44,15 +45,13 @@ deb=$TOP/build/kvm-exitstat-dkms_${ver}_all.deb
 
 # The archive: this machine's own Debian bookworm suites, as apt knows them
 # (bookworm's kernel source and headers come from bookworm-security).
-sources=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' | sort -u |
-	awk '$2 ~ /^bookworm(-updates|-security)?$/ { print "deb " $1 " " $2 " main" }')
+sources=$(bookworm_sources)
 grep -q ' bookworm main$' <<<"$sources" ||
 	die 2 "this machine's apt sources name no Debian bookworm suite (apt-get indextargets): add one, then apt-get update"
 # The newest 6.1 source, and the headers and image of that very version.
 srcver=$(apt-cache policy linux-source-6.1 | sed -n 's/^  Candidate: //p')
 [ -n "$srcver" ] && [ "$srcver" != "(none)" ] || die 2 "apt knows no linux-source-6.1: apt-get update"
-hpkg=$(apt-cache show "linux-headers-amd64=$srcver" 2>/dev/null |
-	sed -n 's/^Depends: \(linux-headers-[^ ,]*\).*/\1/p' | head -n 1)
+hpkg=$(headers_pkg "$srcver")
 [ -n "$hpkg" ] || die 2 "the archive has no linux-headers-amd64 $srcver to match linux-source-6.1 $srcver: apt-get update, or wait for the archive to catch up"
 abi=${hpkg#linux-headers-}
 # initramfs-tools: the root is also booted, on Debian's own initrd.

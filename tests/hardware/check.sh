@@ -11,6 +11,7 @@
 # Ends with "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/../../lab/env.sh"
+. "$TOP/lab/debian-archive.sh"
 
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "PASS: $*"; }
@@ -74,8 +75,7 @@ fi
 #    linux-headers-<abi>-amd64 package that linux-headers-amd64 of that
 #    version depends on.
 srcver=$(dpkg-query -W -f='${Version}' "linux-source-$KVER")
-hpkg=$(apt-cache show "linux-headers-amd64=$srcver" 2>/dev/null |
-	sed -n 's/^Depends: \(linux-headers-[^ ,]*\).*/\1/p' | head -n 1)
+hpkg=$(headers_pkg "$srcver")
 if [ -z "$hpkg" ]; then
 	bad "Debian has no linux-headers-amd64 $srcver to build against"
 else
