@@ -7,8 +7,8 @@
 # $KTREE (the ones hardware/build-modules.sh built out of tree).
 # L1_IMAGE=DIR L1_RELEASE=REL: L1 is a distribution kernel (DIR: its
 # unpacked linux-image, lab/debian-kernel.sh): the other modules come from
-# DIR/lib/modules/REL, uncompressed, with ccp.ko, which its kvm-amd needs,
-# and L1_EXTRA_MODULES (names: each with the modules it depends on).
+# DIR/lib/modules/REL, uncompressed, each with what it depends on:
+# irqbypass, ccp (which its kvm-amd needs) and L1_EXTRA_MODULES (names).
 set -euo pipefail
 
 . "$(dirname "$0")/env.sh"	# KTREE: the built kernel tree
@@ -32,30 +32,27 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules/"$release"/kernel}
 cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 # Keep the tree's layout so depmod and modprobe see what they expect.
-mods=(virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko arch/x86/kvm/kvm-amd.ko)
-[ -z "${L1_IMAGE:-}" ] || mods+=(drivers/crypto/ccp/ccp.ko)
-for m in "${mods[@]}"; do
-	to=$root/lib/modules/$release/kernel/$m
-	mkdir -p "$(dirname "$to")"
-	if [ -n "${KVM_MODULES:-}" ] && [ "${m%/*}" = arch/x86/kvm ]; then
-		cp "$KVM_MODULES/${m##*/}" "$to"
-	elif [ -n "${L1_IMAGE:-}" ]; then
-		from=$L1_IMAGE/lib/modules/$release/kernel/$m
-		if [ -f "$from.xz" ]; then xz -dc "$from.xz" >"$to"; else cp "$from" "$to"; fi
-	else
-		cp "$KTREE/$m" "$to"
-	fi
+dir=$root/lib/modules/$release
+put() {	# put FROM TO: a module file, uncompressed
+	mkdir -p "$(dirname "$2")"
+	case $1 in *.xz) xz -dc "$1" >"$2" ;; *) cp "$1" "$2" ;; esac
+}
+for m in arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko arch/x86/kvm/kvm-amd.ko; do
+	put "${KVM_MODULES:-$KTREE/arch/x86/kvm}/${m##*/}" "$dir/kernel/$m"
 done
-# kmod's modprobe lists what a module needs, in the image's own tree.
-for name in ${L1_EXTRA_MODULES:-}; do
-	/usr/sbin/modprobe -d "$L1_IMAGE" -S "$release" --show-depends "$name" |
-		awk '$1 == "insmod" { print $2 }' | while read -r from; do
-		m=${from#"$L1_IMAGE/lib/modules/$release/"}
-		to=$root/lib/modules/$release/${m%.xz}
-		mkdir -p "$(dirname "$to")"
-		if [ "${from%.xz}" != "$from" ]; then xz -dc "$from" >"$to"; else cp "$from" "$to"; fi
+if [ -z "${L1_IMAGE:-}" ]; then
+	put "$KTREE/virt/lib/irqbypass.ko" "$dir/kernel/virt/lib/irqbypass.ko"
+else
+	# kmod's modprobe lists what a module needs, in the image's own tree:
+	# kvm's irqbypass, kvm-amd's ccp, L1_EXTRA_MODULES.
+	for name in irqbypass ccp ${L1_EXTRA_MODULES:-}; do
+		/usr/sbin/modprobe -d "$L1_IMAGE" -S "$release" --show-depends "$name" |
+			awk '$1 == "insmod" { print $2 }' | while read -r from; do
+			m=${from#"$L1_IMAGE/lib/modules/$release/"}
+			put "$from" "$dir/${m%.xz}"
+		done
 	done
-done
+fi
 "$busybox" depmod -b "$root" "$release"
 install -m 755 "$here/init.sh" "$root/init"
 install -m 644 "$here/lab-lib.sh" "$root/lab-lib.sh"
