@@ -1,0 +1,19 @@
+# Sourced by the scripts that ask Debian's archive for kernels and roots:
+# the two questions they share, asked one way.
+
+# bookworm_sources: this machine's own Debian bookworm suites, as apt knows
+# them, as sources.list lines ("deb URI SUITE main"); nothing if it has none.
+# (bookworm's kernel source and headers come from bookworm-security.)
+bookworm_sources() {
+	apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' | sort -u |
+		awk '$2 ~ /^bookworm(-updates|-security)?$/ { print "deb " $1 " " $2 " main" }'
+}
+
+# headers_pkg VERSION: linux-headers-<abi>, the package that
+# linux-headers-amd64 of VERSION depends on - the ABI of that very kernel
+# version (the archive also lists older ABIs: pick by version, not by the
+# highest number); nothing if the archive has no such version.
+headers_pkg() {
+	apt-cache show "linux-headers-amd64=$1" 2>/dev/null |
+		sed -n 's/^Depends: \(linux-headers-[^ ,]*\).*/\1/p' | head -n 1
+}
