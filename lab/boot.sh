@@ -104,9 +104,22 @@ stop() { kill -- -"$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
 trap stop EXIT
 trap 'exit 130' INT TERM
 
-# CPU seconds the emulator has used: the whole session that setsid began
-# (Bochs runs under script).
-cpu_secs() { ps -s "$pid" -o times= 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
+# CPU seconds the emulator has used: every process descended from the one
+# setsid began.  Not its session: script gives Bochs a session of its own.
+cpu_secs() {
+	ps -e -o pid=,ppid=,times= | awk -v root="$pid" '
+		{ parent[$1] = $2; secs[$1] = $3 }
+		END {
+			for (p in parent) {
+				q = p
+				while (q != root && q in parent && q > 1)
+					q = parent[q]
+				if (q == root)
+					s += secs[p]
+			}
+			print s + 0
+		}'
+}
 give_up() {	# give_up STATUS MESSAGE
 	stop
 	echo "boot: $2; emulator killed. Last serial lines:" >&2
