@@ -122,3 +122,80 @@ l2_debugfs() {
 l2_clean() {
 	tr -d '\r' <"$1" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g'
 }
+
+# ---- The exit profile of the running L2 (make report, make cloud) ----
+# Samples go to the file $PROFILE: "S <L1 uptime> <phase>", then the L2 VM's
+# per-VM file as it is at that moment (nothing before QEMU has made its VM).
+# Once found, that file is held open on fd 5: an open per-VM file pins the
+# VM, so its counters outlive QEMU's exit and the last sample, taken after
+# it, has the whole run.
+profile_sample() {
+	read -r up _ </proc/uptime
+	echo "S $up $1" >>"$PROFILE"
+	if [ -z "${PROFILE_VM:-}" ]; then
+		for f in /sys/kernel/debug/kvm/"$L2_PID"-*/exitstat; do
+			[ -r "$f" ] && { PROFILE_VM=$f; exec 5<"$f"; break; }
+		done
+	fi
+	[ -z "${PROFILE_VM:-}" ] || cat "$PROFILE_VM" >>"$PROFILE" 2>/dev/null
+}
+
+# profile_run CONSOLE INTERVAL SECONDS [ACK-FD]: samples every INTERVAL s of
+# L1's clock from now until QEMU ($L2_PID) exits, labelling each sample
+# with the phase in force: "boot" until the guest prints a line
+# "REPORT-PHASE <name>" on its console (CONSOLE, the file QEMU writes it to),
+# then that name.  The sample taken when a marker is seen closes the phase
+# before it; ACK-FD, if given, then gets a line ("go"), for a guest that
+# waits for one.  After SECONDS of L1's clock QEMU is killed.  Returns
+# QEMU's exit status (124 if killed); the last sample is taken after it.
+profile_run() {
+	local console=$1 interval=$2 t_end phase=boot part= new l cr st=0
+	cr=$(printf '\r')
+	read -r t_end _ </proc/uptime
+	t_end=$((${t_end%.*} + $3))
+	exec 4<"$console"
+	while kill -0 "$L2_PID" 2>/dev/null; do
+		# New console lines (shell built-ins only: no process per poll).  A
+		# line QEMU has not finished writing is kept for the next poll.
+		new=
+		while :; do
+			if IFS= read -r l <&4; then
+				l=$part$l part=
+				case $l in
+				*REPORT-PHASE\ *) new=${l##*REPORT-PHASE } new=${new%"$cr"} ;;
+				esac
+			else
+				part=$part$l
+				break
+			fi
+		done
+		profile_sample "$phase"
+		if [ -n "$new" ]; then
+			phase=$new
+			[ -z "${4:-}" ] || echo go >&"$4"
+		fi
+		if [ "${up%.*}" -ge "$t_end" ]; then
+			echo "lab: TIMEOUT: L2 still running after $3 s; killing QEMU"
+			kill -9 "$L2_PID"
+			st=124
+			break
+		fi
+		sleep "$interval"
+	done
+	exec 4<&-
+	[ $st -ne 0 ] || { wait "$L2_PID"; st=$?; }
+	profile_sample "$phase"
+	exec 5<&-
+	return $st
+}
+
+# profile_emit: the samples on L1's console, only the rows that changed,
+# gzip'd and base64'd between REPORT-DATA-BEGIN and -END (lab/report-csv.sh
+# makes the CSV of them).
+profile_emit() {
+	echo "REPORT-DATA-BEGIN"
+	awk '$1 == "S" { print; next }
+		$1 == "reason" { next }
+		{ v = $3 " " $4; if (last[$1] != v) { last[$1] = v; print } }' "$PROFILE" | gzip -9 | base64
+	echo "REPORT-DATA-END"
+}
