@@ -3,7 +3,8 @@
 # root made by mmdebstrap from this machine's own Debian archive - Debian's
 # cloud kernel, systemd, cloud-init, cpuid, DHCP on the virtio NIC - plus
 # our static exitstat, as an ext4 disk image; and a NoCloud seed made by
-# cloud-localds from tests/cloud/user-data and meta-data.
+# cloud-localds from tests/cloud/user-data and meta-data (plus
+# lab/report-l2.sh, make report's workload phases).
 # The image is built once and kept in $EXITSTAT_CACHE/cloud-guest/, keyed
 # by the archive, the package versions and exitstat; the seed is remade
 # every time (it is small).  Prints the files for the caller to eval:
@@ -58,7 +59,12 @@ if [ ! -f "$img.img" ]; then
 	echo "cloud-guest: image $img.img ($mb MiB of files) made in $((SECONDS - t0)) s" >&2
 fi
 seed=$dir/seed.img
-cloud-localds "$seed" "$TOP/tests/cloud/user-data" "$TOP/tests/cloud/meta-data"
+# The user-data, and as its second part the workload phases of make report
+# (lab/report-l2.sh), a script that cloud-init's final stage runs just before
+# runcmd (scripts_user runs its scripts in name order).
+write-mime-multipart -o "$dir/user-data.mime" "$TOP/tests/cloud/user-data:text/cloud-config" \
+	"$TOP/lab/report-l2.sh:text/x-shellscript"
+cloud-localds "$seed" "$dir/user-data.mime" "$TOP/tests/cloud/meta-data"
 echo "CLOUD_KERNEL=$img.vmlinuz"
 echo "CLOUD_INITRD=$img.initrd"
 echo "CLOUD_DISK=$img.img"

@@ -10,10 +10,13 @@ set -euo pipefail
 log=${1:?usage: $0 SERIAL-LOG amd|intel} vendor=${2:?usage: $0 SERIAL-LOG amd|intel}
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-tr -d '\r' <"$log" >"$t/log"
-sed -n '/^CLOUD-FINAL-BEGIN/,/^CLOUD-FINAL-END/p' "$t/log" | sed '1,2d;$d' | grep -v '^total ' >"$t/final"
-sed -n '/^CLOUD-PROFILE-BEGIN/,/^CLOUD-PROFILE-END/p' "$t/log" | awk '$1 == "total" { print $2, $3 }' >"$t/total"
-final=$(sed -n 's/^CLOUD-TIMES final=//p' "$t/log")
+# The profile as make report's CSV: time_s,phase,reason,name,exits,cycles.
+"$(dirname "$0")/report-csv.sh" "$log" >"$t/csv"
+# Each reason's exits at the boot's last sample, "reason name exits".
+awk -F, 'NR > 1 && $2 == "boot" && $3 != "total" { e[$3] = $5; n[$3] = $4 }
+	END { for (r in e) print r, n[r], e[r] }' "$t/csv" >"$t/final"
+awk -F, '$2 == "boot" && $3 == "total" { print $1, $5 }' "$t/csv" >"$t/total"
+final=$(tr -d '\r' <"$log" | sed -n 's/^REPORT-META .*boot_s=\([0-9.]*\).*/\1/p')
 [ -s "$t/final" ] && [ -n "$final" ] || { echo "report-cloud: $log holds no cloud-guest profile" >&2; exit 1; }
 total=$(awk '{ e += $3 } END { print e }' "$t/final")
 # CR accesses: Intel's basic reason 28; AMD's CR read/write intercepts
@@ -28,7 +31,7 @@ fi
 
 echo "== Q3/Q4 from the Debian cloud guest ($vendor), boot to cloud-init's final stage: $final s of L1's clock"
 echo "Q3. exits of the whole boot: $total; $crwhat: $cr   (seed: exit 28 ~ 18,000 over a boot)"
-echo "    total exits every ~20 s of the boot (sampled every 2 s), and exits per second since the line before:"
+echo "    total exits every ~20 s of the boot, and exits per second since the line before:"
 awk 'NR == 1 || $1 - last >= 20 { printf "    %5d s %9d  %7.0f/s\n", $1, $2, NR == 1 ? 0 : ($2 - e) / ($1 - last); last = $1; e = $2 }' "$t/total"
 echo "Q4. most frequent (exits)                         seed"
 sort -k3,3nr "$t/final" | head -n 4 >"$t/most"
