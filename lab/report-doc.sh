@@ -12,11 +12,15 @@ trap '[ -n "${REPORT_KEEP:-}" ] || rm -rf "$work"' EXIT
 command -v gnuplot >/dev/null ||
 	{ echo "report-doc: gnuplot missing: apt-get install gnuplot-nox" >&2; exit 1; }
 
-vendors=
+# The busybox guest's profiles (keys amd, intel) and the Debian cloud
+# guest's (cloud-amd, cloud-intel; lab/run-cloud.sh), where there are CSVs.
+vendors= clouds=
 for v in amd intel; do
 	[ -f "$docs/timeline-$v.csv" ] && vendors="$vendors $v"
+	[ -f "$docs/cloud-timeline-$v.csv" ] && clouds="$clouds cloud-$v"
 done
 [ -n "$vendors" ] || { echo "report-doc: no $docs/timeline-*.csv: run lab/report.sh" >&2; exit 1; }
+csv_of() { case $1 in cloud-*) echo "$docs/cloud-timeline-${1#cloud-}.csv" ;; *) echo "$docs/timeline-$1.csv" ;; esac; }
 
 # ---- the reasons each manual defines, with Linux's names ----
 # defined VENDOR: "reason name" for every defined reason (decimal, as the
@@ -33,8 +37,8 @@ defined() {
 					n[$3] = substr($2, 13); next }
 				{ print $1, ($1 in n ? n[$1] : "-") }' "$uapi/vmx.h" -
 	else
-		# kernel/exitstat_core.h: 0 .. SVM_LOW_LAST, SVM_HIGH_FIRST .. SVM_HIGH_LAST, -2, -1
-		local h=$TOP/kernel/exitstat_core.h lo hf hl
+		# include/asm/kvm_exitstat_vcpu.h: 0 .. SVM_LOW_LAST, SVM_HIGH_FIRST .. SVM_HIGH_LAST, -2, -1
+		local h=$TOP/include/asm/kvm_exitstat_vcpu.h lo hf hl
 		lo=$(awk '$2 == "KVM_EXITSTAT_SVM_LOW_LAST" { print $3 }' "$h")
 		hf=$(awk '$2 == "KVM_EXITSTAT_SVM_HIGH_FIRST" { print $3 }' "$h")
 		hl=$(awk '$2 == "KVM_EXITSTAT_SVM_HIGH_LAST" { print $3 }' "$h")
@@ -65,7 +69,7 @@ defined() {
 analyze() {
 	local v=$1 csv=$2 dir=$3
 	mkdir -p "$dir"
-	awk -F, -v dir="$dir" -v vendor="$v" '
+	awk -F, -v dir="$dir" -v vendor="${v#cloud-}" '
 	function label(r, nm) {
 		if (vendor == "amd")
 			return nm " (" (r + 0 >= 2147483648 ? r - 4294967296 : sprintf("0x%03x", r)) ")"
@@ -165,9 +169,15 @@ analyze() {
 	}' "$csv"
 }
 
-vtitle() { [ "$1" = amd ] && echo "AMD SVM, L1 under QEMU TCG" || echo "Intel VMX, L1 under Bochs"; }
-for v in $vendors; do
-	analyze "$v" "$docs/timeline-$v.csv" "$work/$v"
+vtitle() {
+	case $1 in
+	cloud-*) echo "The Debian cloud guest, $(vtitle "${1#cloud-}" | sed 's/L1 under/L1 = the Debian kernel under/')" ;;
+	amd) echo "AMD SVM, L1 under QEMU TCG" ;;
+	*) echo "Intel VMX, L1 under Bochs" ;;
+	esac
+}
+for v in $vendors $clouds; do
+	analyze "$v" "$(csv_of "$v")" "$work/$v"
 	for t in png svg; do
 		gnuplot -e "ncum=$(sed -n 's/^ncum=//p' "$work/$v/facts"); dir='$work/$v'; out='$docs'; vendor='$v'; title='$(vtitle "$v")'; fmt='$t'" \
 			"$TOP/lab/report-plots.gp"
@@ -200,7 +210,11 @@ q3() {
 			printf "%.0f %.0f %.0f %s %s %.0f\n", n, be ? 100 * s / be : 0, r[1], t[1], who[1], (bt > 0 ? be / bt : 0) }' \
 		"$d/intervals.tsv")
 	peakr=${peakr//_/ }
-	echo "**A full boot of the L2 VM** (from QEMU's start to L2's init announcing its shell, $bt s of L1's clock)"
+	if [ "${v#cloud-}" = "$v" ]; then
+		echo "**A full boot of the L2 VM** (from QEMU's start to L2's init announcing its shell, $bt s of L1's clock)"
+	else
+		echo "**A full boot of the cloud guest** (from QEMU's start to cloud-init's final stage starting the user-data's scripts, $bt s of L1's clock)"
+	fi
 	echo "**entails $(num "$be") exits**, which took $(mcyc "$(fact "$v" boot_cycles)") cycles of L1's TSC to handle."
 	echo "The whole run (boot, the workload phases and the shutdown, $(fact "$v" run_t) s) had"
 	echo "$(num "$(fact "$v" run_exits)") exits."
@@ -238,7 +252,7 @@ phase_sentence() {
 }
 
 q4() {
-	local v=$1 d=$work/$1 n never
+	local v=$1 d=$work/$1 vv=${1#cloud-} n never
 	n=$(fact "$v" reasons)
 	echo "$n reasons occurred over the whole run. By count, the most frequent were"
 	echo "$(awk -F'\t' -v t="$(fact "$v" run_exits)" "$commas"'NR <= 4 { printf "%s%s: %s (%.1f%%)", (NR > 1 ? ", " : ""), $3, c($6), 100 * $6 / t } END { print "" }' "$d/reasons.tsv");"
@@ -257,14 +271,14 @@ q4() {
 	echo
 	echo "![top reasons by count and by cycles, $v](top-$v.png)"
 	echo
-	defined "$v" >"$d/defined"
+	defined "$vv" >"$d/defined"
 	never=$(awk 'NR == FNR { seen[$1] = 1; next } !($1 in seen)' "$d/reasons.tsv" "$d/defined" | wc -l)
-	echo "**Never occurred:** $never of the $(wc -l <"$d/defined") reasons the $([ "$v" = amd ] && echo "APM" || echo "SDM") defines"
-	echo "(the table in kernel/exitstat_core.c; names from Linux's $([ "$v" = amd ] && echo svm.h || echo vmx.h), \`-\` where it has none):"
+	echo "**Never occurred:** $never of the $(wc -l <"$d/defined") reasons the $([ "$vv" = amd ] && echo "APM" || echo "SDM") defines"
+	echo "(the table in kernel/exitstat_core.c; names from Linux's $([ "$vv" = amd ] && echo svm.h || echo vmx.h), \`-\` where it has none):"
 	echo
 	echo "<details><summary>the $never reasons</summary>"
 	echo
-	awk -v vendor="$v" 'NR == FNR { seen[$1] = 1; next }
+	awk -v vendor="$vv" 'NR == FNR { seen[$1] = 1; next }
 		!($1 in seen) { r = $1 + 0
 			code = vendor == "amd" ? (r >= 2147483648 ? r - 4294967296 : sprintf("0x%03x", r)) : r
 			printf "%s%s (%s)", (k++ ? ", " : ""), $2, code }
@@ -286,17 +300,94 @@ rank_of() {	# rank_of V REASON: its place by count over the whole run
 		n="$(wc -l <"$work/$1/reasons.tsv")" "$work/$1/reasons.tsv"
 }
 vmxname() { awk -v r="$1" '$1 == r { print $2 }' <(defined intel); }
+# seed_row's profiles: the keys "${pre}intel" and "${pre}amd" of $keys.
 seed_row() {
-	local text=$1 ir=$2 ar=$3 iv av
-	if [[ $vendors == *intel* ]]; then
-		iv="$(num "$(sum_of intel "$ir" 4)") / $(num "$(sum_of intel "$ir" 6)")"
-		[[ $ir == *[+-]* ]] || iv="$iv ($(rank_of intel "$ir"))"
+	local text=$1 ir=$2 ar=$3 iv av i=${pre}intel a=${pre}amd
+	if [[ " $keys " == *" $i "* ]]; then
+		iv="$(num "$(sum_of "$i" "$ir" 4)") / $(num "$(sum_of "$i" "$ir" 6)")"
+		[[ $ir == *[+-]* ]] || iv="$iv ($(rank_of "$i" "$ir"))"
 	else iv="–"; fi
-	if [[ $vendors == *amd* ]]; then
-		av="$(num "$(sum_of amd "$ar" 4)") / $(num "$(sum_of amd "$ar" 6)")"
-		[[ $ar == *[+-]* ]] || av="$av ($(rank_of amd "$ar"))"
+	if [[ " $keys " == *" $a "* ]]; then
+		av="$(num "$(sum_of "$a" "$ar" 4)") / $(num "$(sum_of "$a" "$ar" 6)")"
+		[[ $ar == *[+-]* ]] || av="$av ($(rank_of "$a" "$ar"))"
 	else av="–"; fi
 	echo "| $text | $ir $(vmxname "${ir%%[+-]*}")$([[ $ir == *[+-]* ]] && echo " …") | $iv | $ar | $av |"
+}
+
+# totals_table KEY...: each profile's boot and whole run in one row.
+totals_table() {
+	echo "| | full boot: exits | full boot: cycles | whole run: exits | whole run: cycles | L1 time, boot / run (s) | samples |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
+	for v in "$@"; do
+		echo "| $v | $(num "$(fact "$v" boot_exits)") | $(num "$(fact "$v" boot_cycles)") | $(num "$(fact "$v" run_exits)") | $(num "$(fact "$v" run_cycles)") | $(fact "$v" boot_t) / $(fact "$v" run_t) | $(fact "$v" samples) |"
+	done
+}
+
+# sections KEY...: each profile's Q3 and Q4.
+sections() {
+	for v in "$@"; do
+		echo "## $(vtitle "$v")"
+		echo
+		echo "### Q3: a stable rate, or bursts? How many exits does a full VM boot entail?"
+		echo
+		q3 "$v"
+		echo
+		echo "### Q4: the most and the least frequent exits"
+		echo
+		q4 "$v"
+		echo
+	done
+}
+
+# seed_table: the seed's answers against the profiles "${pre}intel" and
+# "${pre}amd" (seed_row) that $keys holds.
+seed_table() {
+	echo "| the seed says | Intel reason (SDM name) | Intel: boot / run | AMD code(s) | AMD: boot / run |"
+	echo "|---|---|---:|---|---:|"
+	seed_row "exit 28 ≈ 18,000 over a boot" 28 "0-31+101"
+	seed_row "most frequent: 48 (EPT violation)" 48 1024
+	seed_row "most frequent: 32 (WRMSR)" 32 124
+	seed_row "most frequent: 1 (external interrupt)" 1 96
+	seed_row "most frequent: 23, named HLT by the seed" 23 120
+	seed_row "(HLT in the SDM)" 12 120
+	seed_row "least frequent: 54 (WBINVD)" 54 137
+	seed_row "least frequent: 55 (XSETBV)" 55 141
+	seed_row "least frequent: 29 (MOV DR)" 29 "32-63"
+	seed_row "least frequent: 31, named RDTSC by the seed" 31 124
+	seed_row "(RDTSC in the SDM)" 16 110
+}
+
+# The Debian cloud guest's profiles (make cloud, lab/run-cloud.sh).
+cloud_part() {
+	cat <<EOF
+
+## The seed's own kind of guest: a Debian cloud VM on Debian's kernel
+
+The same questions, asked of the guest the seed used: a **Debian bookworm cloud VM** (Debian's cloud kernel, systemd,
+cloud-init; lab/cloud-guest.sh) with **2 vCPUs, 1 GiB, a virtio disk and virtio network**, launched by Debian's QEMU
+with \`-enable-kvm\` in an **L1 that runs Debian's own kernel** with our modules built against its headers, and set up by
+cloud-init from a NoCloud seed: tests/cloud/user-data (the seed's step 7: \`cpuid\` queries, \`exitstat\`, power-off)
+plus, as a script cloud-init's final stage runs first, the workload phases above (lab/report-l2.sh; \`/dev/shm\` for
+tmpfs). L1 samples the VM's counters every $(for v in $clouds; do printf '%s s (%s) ' "$(sed -n 's/^interval=//p' "$docs/run-$v.txt")" "${v#cloud-}"; done | sed 's/ $//; s/) /), /g')
+of its clock. **Full boot** is QEMU's start up to the sample that sees the first phase marker, i.e. **to cloud-init's
+final stage**. The guest cannot wait for L1's sample here (cloud-init gives its scripts no console to read), so it
+sleeps 1 s after each marker: a phase boundary is exact to one sampling interval, which that second of idle absorbs.
+L1's clock is the host's on AMD here too, so there the counts that follow it (timer interrupts and MSR writes, \`vintr\`,
+\`hlt\`) grow with the host's load; under Bochs (Intel) L1's clock follows executed instructions.
+$(for v in $clouds; do
+	[ -f "$docs/run-$v.txt" ] && echo "- $v: L1 $(sed -n 's/^kernel=//p' "$docs/run-$v.txt") (Debian's), $(sed -n 's/^emulator=//p' "$docs/run-$v.txt"); L1's boot, the guest's and the phases took $(sed -n "s/^wall_s=//p" "$docs/run-$v.txt") s of wall time."
+done)
+
+EOF
+	totals_table $clouds
+	echo
+	sections $clouds
+	echo "## The cloud guest side by side with the seed"
+	echo
+	echo "As the table above, for the Debian cloud guest: exits over the full boot (to cloud-init's final stage) / over the"
+	echo "whole run (rank by count over the whole run)."
+	echo
+	pre=cloud- keys=$clouds seed_table
 }
 
 commit=$(git -C "$TOP" rev-parse --short HEAD)
@@ -336,25 +427,10 @@ register, is not included; see design.md). The timelines are \`timeline-<vendor>
 (\`time_s,phase,reason,name,exits,cycles\`, cumulative per reason; each sample lists the reasons that changed and the
 total). AMD reasons are the APM's exit codes (CSV: decimal; here: hex), Intel's the SDM's basic exit reasons.
 
-| | full boot: exits | full boot: cycles | whole run: exits | whole run: cycles | L1 time, boot / run (s) | samples |
-|---|---:|---:|---:|---:|---:|---:|
 EOF
-	for v in $vendors; do
-		echo "| $v | $(num "$(fact "$v" boot_exits)") | $(num "$(fact "$v" boot_cycles)") | $(num "$(fact "$v" run_exits)") | $(num "$(fact "$v" run_cycles)") | $(fact "$v" boot_t) / $(fact "$v" run_t) | $(fact "$v" samples) |"
-	done
+	totals_table $vendors
 	echo
-	for v in $vendors; do
-		echo "## $(vtitle "$v")"
-		echo
-		echo "### Q3: a stable rate, or bursts? How many exits does a full VM boot entail?"
-		echo
-		q3 "$v"
-		echo
-		echo "### Q4: the most and the least frequent exits"
-		echo
-		q4 "$v"
-		echo
-	done
+	sections $vendors
 	cat <<EOF
 ## Side by side with the seed
 
@@ -364,20 +440,8 @@ Ours are per VM, sampled, and the lab's. Each cell: exits over the full boot / o
 whole run among the reasons that occurred). AMD has no single CR-access or MOV-DR code: its columns sum the
 corresponding codes; its \`msr\` code covers both RDMSR and WRMSR.
 
-| the seed says | Intel reason (SDM name) | Intel: boot / run | AMD code(s) | AMD: boot / run |
-|---|---|---:|---|---:|
 EOF
-	seed_row "exit 28 ≈ 18,000 over a boot" 28 "0-31+101"
-	seed_row "most frequent: 48 (EPT violation)" 48 1024
-	seed_row "most frequent: 32 (WRMSR)" 32 124
-	seed_row "most frequent: 1 (external interrupt)" 1 96
-	seed_row "most frequent: 23, named HLT by the seed" 23 120
-	seed_row "(HLT in the SDM)" 12 120
-	seed_row "least frequent: 54 (WBINVD)" 54 137
-	seed_row "least frequent: 55 (XSETBV)" 55 141
-	seed_row "least frequent: 29 (MOV DR)" 29 "32-63"
-	seed_row "least frequent: 31, named RDTSC by the seed" 31 124
-	seed_row "(RDTSC in the SDM)" 16 110
+	pre= keys=$vendors seed_table
 	cat <<EOF
 
 The seed names 23 "HLT" and 31 "RDTSC"; in the SDM (and in Linux's vmx.h, the names above) 23 is
@@ -401,5 +465,6 @@ $(vmxname 23) and 31 is $(vmxname 31), while HLT is 12 and RDTSC 16.
 - **The count is per VM and from QEMU's start**, not global since kvm was loaded: no other VM, no earlier boot.
 - **The seed's boot number is one reason (28) read off screenshots**; we give every reason and the total.
 EOF
+	[ -z "$clouds" ] || cloud_part
 } >"$docs/README.md"
 echo "report-doc: $docs/README.md, $(ls "$docs"/*.png | wc -l) PNG, $(ls "$docs"/*.svg | wc -l) SVG"

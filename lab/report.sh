@@ -4,11 +4,14 @@
 # it an L2 Linux guest (lab/l2.sh, job lab/report-l2.sh) while L1 samples the
 # L2 VM's per-VM exitstat file (lab/report-l1.sh); the samples come back on
 # L1's serial console and become docs/report/timeline-<vendor>.csv.  Then
-# lab/report-doc.sh draws the plots and writes docs/report/README.md.
+# the same for the Debian cloud guest on Debian's kernel (lab/run-cloud.sh,
+# the same phases after cloud-init's boot): cloud-timeline-<vendor>.csv.
+# Then lab/report-doc.sh draws the plots and writes docs/report/README.md.
 # usage: lab/report.sh [amd|intel|both]     (default both)
 #   REPORT_INTERVAL   sampling interval, seconds of L1's clock (default 0.2 on
 #                     AMD, 0.05 on Intel, where L1's clock counts instructions)
 #   REPORT_DOC_ONLY=1 only redraw the plots and README from the CSVs
+#   REPORT_CLOUD=0    leave the cloud guest out (under Bochs it is the long part)
 set -euo pipefail
 . "$(dirname "$0")/env.sh"	# KTREE, LABDIR, TOP
 
@@ -52,6 +55,18 @@ wait_idle() {
 	done
 }
 
+# run_facts SERIAL-LOG: what ran on vendor $v since $s, for the README, one
+# key=value a line.
+run_facts() {
+	tr -d '\r' <"$1" | sed -n 's/^REPORT-META //p' | tr ' ' '\n'
+	echo "wall_s=$((SECONDS - s))"
+	if [ "$v" = amd ]; then
+		echo "emulator=$(qemu-system-x86_64 --version | head -n 1)"
+	else
+		echo "emulator=Bochs $(dpkg-query -W -f '${Version}' bochs 2>/dev/null)"
+	fi
+}
+
 rc=0
 for v in $vendors; do
 	log=$out/serial-$v.log
@@ -69,20 +84,31 @@ for v in $vendors; do
 		rc=1
 		continue
 	fi
-	# What ran, for the README: one key=value a line.
-	{
-		tr -d '\r' <"$log" | sed -n 's/^REPORT-META //p' | tr ' ' '\n'
-		echo "wall_s=$((SECONDS - s))"
-		if [ "$v" = amd ]; then
-			echo "emulator=$(qemu-system-x86_64 --version | head -n 1)"
-		else
-			echo "emulator=Bochs $(dpkg-query -W -f '${Version}' bochs 2>/dev/null)"
-		fi
-	} >"$docs/run-$v.txt"
+	run_facts "$log" >"$docs/run-$v.txt"
 	sed 's/^/  /' "$docs/run-$v.txt"
 	"$TOP/lab/report-csv.sh" "$log" >"$out/timeline-$v.csv" || { rc=1; continue; }
 	mv "$out/timeline-$v.csv" "$docs/timeline-$v.csv"
 	say "$v: $docs/timeline-$v.csv: $(($(wc -l <"$docs/timeline-$v.csv") - 1)) rows"
+done
+# The Debian cloud guest (lab/run-cloud.sh, as make cloud runs it): its
+# profile is the same CSV, docs/report/cloud-timeline-<vendor>.csv.
+for v in $([ "${REPORT_CLOUD:-1}" = 0 ] || echo "$vendors"); do
+	wait_idle
+	say "$v: the Debian cloud guest on Debian's kernel (lab/run-cloud.sh; Intel: long under Bochs)…"
+	s=$SECONDS
+	if "$TOP/lab/run-cloud.sh" "$v" >"$out/cloud-$v.out" 2>&1; then
+		say "$v: cloud guest done in $((SECONDS - s)) s: $(tail -n 1 "$out/cloud-$v.out")"
+	else
+		tail -n 40 "$out/cloud-$v.out" >&2
+		say "$v: cloud guest FAILED after $((SECONDS - s)) s; log $out/cloud-$v.out" >&2
+		rc=1
+		continue
+	fi
+	log=$LABDIR/cloud/serial-$v.log
+	run_facts "$log" >"$docs/run-cloud-$v.txt"
+	"$TOP/lab/report-csv.sh" "$log" >"$out/cloud-timeline-$v.csv" || { rc=1; continue; }
+	mv "$out/cloud-timeline-$v.csv" "$docs/cloud-timeline-$v.csv"
+	say "$v: $docs/cloud-timeline-$v.csv: $(($(wc -l <"$docs/cloud-timeline-$v.csv") - 1)) rows"
 done
 [ $rc -eq 0 ] || exit $rc
 say "plots and README…"

@@ -20,12 +20,14 @@ phases="boot idle cpu console tmpfs fork shutdown"
 readme=$dir/README.md
 commas() { echo "$1" | sed ':a; s/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/; ta'; }
 
-csvs=$(ls "$dir"/timeline-*.csv 2>/dev/null)
+# The busybox guest's (timeline-<vendor>.csv) and the Debian cloud guest's
+# (cloud-timeline-<vendor>.csv) profiles.
+csvs=$(ls "$dir"/timeline-*.csv "$dir"/cloud-timeline-*.csv 2>/dev/null)
 check "there is at least one timeline CSV in $dir" test -n "$csvs"
 check "README.md exists" test -s "$readme"
 for csv in $csvs; do
 	v=$(basename "$csv" .csv)
-	v=${v#timeline-}
+	v=${v/timeline-/}	# amd, intel, cloud-amd, cloud-intel
 	check "$v: header is time_s,phase,reason,name,exits,cycles" \
 		test "$(head -n 1 "$csv")" = "time_s,phase,reason,name,exits,cycles"
 	# One pass; prints "problem: ..." lines, then the figures as key=value.
@@ -71,7 +73,8 @@ for csv in $csvs; do
 	row="| $v | $(commas "$(f boot_exits)") | $(commas "$(f boot_cycles)") | $(commas "$(f run_exits)") | $(commas "$(f run_cycles)") |"
 	check "$v: README's totals row is the CSV's: $row" grep -qF -- "$row" "$readme"
 	# This vendor's section: from its "## " heading to the next.
-	title=$([ "$v" = amd ] && echo "AMD SVM" || echo "Intel VMX")
+	title=$([ "${v#cloud-}" = amd ] && echo "AMD SVM" || echo "Intel VMX")
+	[ "${v#cloud-}" = "$v" ] || title="The Debian cloud guest, $title"
 	sect=$(awk -v t="## $title" 'index($0, t) == 1 { on = 1; print; next } /^## / { on = 0 } on' "$readme")
 	check "$v: README has a section \"## $title…\"" test -n "$sect"
 	check "$v: README says a full boot entails $(commas "$(f boot_exits)") exits" \
@@ -81,7 +84,7 @@ for csv in $csvs; do
 	missing=0 n=0
 	while IFS=$'\t' read -r r name be re; do
 		n=$((n + 1))
-		if [ "$v" = amd ]; then
+		if [ "${v#cloud-}" = amd ]; then
 			if [ "$r" -ge 2147483648 ]; then code=$((r - 4294967296)); else code=$(printf '0x%03x' "$r"); fi
 		else
 			code=$r
