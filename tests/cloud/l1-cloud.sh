@@ -101,6 +101,10 @@ while read -r leaf ecx _ a _ b _ c _ dx; do
 done <$d/answers
 [ "$n" -eq 10 ] && ok "the user-data's 10 queries all printed" || bad "the user-data printed $n queries, expected 10"
 grep -aq 'CLOUD-EXITSTAT-END 0$' $d/l2 && ok "exitstat in the guest: exit 0" || bad "exitstat in the guest"
+# L1's own interrupts: each that came while a vCPU ran was one of the
+# guest's external-interrupt exits.
+echo "lab: L1's interrupts (/proc/interrupts) at the end"
+sed 's/^/  /' /proc/interrupts
 # The profile, for lab/report-cloud.sh and make report (lab/report-csv.sh).
 echo "REPORT-META vendor=$vendor kernel=$(uname -r) interval=$INTERVAL"
 echo "REPORT-META up0=$up0 end=$up qemu_status=$st samples=$(grep -c '^S ' $PROFILE) boot_s=$final"
