@@ -42,9 +42,7 @@ if [ ! -f "$img.img" ]; then
 	root=$(mktemp -d "$dir/root.XXXXXX")
 	trap 'rm -rf "$root"' EXIT
 	t0=$SECONDS
-	# force-unsafe-io: no fsync per file (minutes on a slow disk); the
-	# root is thrown away if anything fails.
-	echo "$sources" | nice mmdebstrap --variant=apt --mode=root --dpkg-opt=force-unsafe-io \
+	echo "$sources" | nice mmdebstrap --variant=apt --mode=root "${MMDEBSTRAP_UNSAFE_IO[@]}" \
 		--include="$(IFS=,; echo "${pkgs[*]}")" \
 		--customize-hook="${hooks[0]}" --customize-hook="${hooks[1]}" \
 		bookworm "$root" - >"$dir/mmdebstrap.log" 2>&1 ||
