@@ -10,8 +10,10 @@ set -euo pipefail
 log=$1
 up0=$(tr -d '\r' <"$log" | sed -n 's/^REPORT-META up0=\([0-9.]*\) .*/\1/p')
 [ -n "$up0" ] || { echo "report-csv: $log: no REPORT-META up0 line" >&2; exit 1; }
+# Only the base64 lines: another process's whole lines on the same console
+# (the cloud guest's, forwarded by L1) may come between them.
 tr -d '\r' <"$log" | sed -n '/^REPORT-DATA-BEGIN$/,/^REPORT-DATA-END$/p' | sed '1d;$d' |
-	base64 -d | gunzip |
+	grep -a '^[A-Za-z0-9+/=]*$' | base64 -d | gunzip |
 	awk -v up0="$up0" '
 	BEGIN { print "time_s,phase,reason,name,exits,cycles"; tot = "0,0" }
 	function flush() {

@@ -47,8 +47,14 @@ mkdir -p /var/tmp
 	</dev/null >>$d/console 2>&1 &
 L2_PID=$!
 echo "lab: cloud guest started (QEMU pid $L2_PID) on $disk"
-# Its console on L1's, as it comes: where a boot is slow shows there.
-tail -f $d/console | sed 's/^/L2| /' &
+# Its console on L1's, as it comes: where a boot is slow shows there.  The
+# forwarder ends at a last line written once QEMU is gone (under Bochs it
+# is minutes behind), so that nothing of it comes between L1's own lines.
+mkfifo $d/forward
+sed '/^L2-CONSOLE-END$/q; s/^/L2| /' <$d/forward &
+FORWARD=$!
+tail -f $d/console >$d/forward &
+TAIL=$!
 # The exit profile (lab-lib.sh's profile_run, as make report's): the VM's
 # counters every INTERVAL s of L1's clock until QEMU exits, each sample
 # labelled "boot" until the user-data's first "REPORT-PHASE <name>" line
@@ -60,6 +66,9 @@ PROFILE=$d/samples
 st=0
 profile_run $d/console "$INTERVAL" "$TMO" || st=$?
 read -r up _ </proc/uptime
+printf '\nL2-CONSOLE-END\n' >>$d/console	# after QEMU's last line, ended or not
+wait $FORWARD
+kill $TAIL
 echo "lab: the guest ran $(awk -v a="$up" -v b="$up0" 'BEGIN { printf "%.1f", a - b }') s (L1's clock), QEMU exit status $st"
 [ "$st" -eq 0 ] && ok "the guest powered itself off (user-data power_state), QEMU status 0" ||
 	bad "the guest powered itself off: QEMU status $st"
