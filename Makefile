@@ -35,7 +35,7 @@ help:
 	@echo "make kernel      only build the patched lab kernel (KVER=$(KVER))"
 	@echo "make unit        only the unit tests (ASan/UBSan)"
 	@echo "make checkpatch  only checkpatch --strict on the kernel side"
-	@echo "make lab         only the lab scenarios on both emulated vendors"
+	@echo "make lab         only the lab scenarios on both emulated vendors (L1_KERNEL=debian: on Debian's own kernel)"
 	@echo "make bench       cost of counting per exit vs stock KVM and its tracepoints"
 	@echo "make selftests   KVM's own selftests, stock KVM vs ours, same outcome (VENDOR=amd|intel, SET=all|quick)"
 	@echo "make report      boot profile + Q3/Q4 answers, plotted: docs/report/ (both vendors)"
@@ -47,7 +47,7 @@ help:
 	@echo "make modules-install    ... install them in /lib/modules/\$$(uname -r)/updates and reload KVM"
 	@echo "make modules-uninstall  ... remove them again and reload the kernel's own KVM"
 	@echo "make deb         the DKMS package: build/kvm-exitstat-dkms_<version>_all.deb"
-	@echo "make deb-check   ... installed and built by DKMS in a Debian bookworm root, which then boots as L1 (root)"
+	@echo "make deb-check   ... installed and built by DKMS in a Debian bookworm root of KVER, which then boots as L1 (DEB_BOOT)"
 	@echo "make cloud       the seed's flow on Debian's parts: Debian's kernel as L1, a cloud-init guest as L2 (VENDOR)"
 
 deps:

@@ -4,7 +4,8 @@
 #  - a root made by mmdebstrap from this machine's own Debian archive (as
 #    its apt sources name it), holding linux-headers-<abi>, the kernel
 #    linux-image-<abi> (whose own kvm.ko ours must win over) and
-#    linux-source-6.1 of the same version, dkms and the build tools;
+#    linux-source-$KVER of the same version (KVER=6.1, the default, from
+#    bookworm; KVER=6.12 from bookworm-backports), dkms and the build tools;
 #  - apt-get install of the .deb, dkms autoinstall for <abi> (what a kernel
 #    install runs): the modules are in updates/dkms, modprobe takes them,
 #    their vermagic is <abi>, kvm.ko has exitstat_enable;
@@ -13,9 +14,9 @@
 #    guests get our answers;
 #  - a kernel series without hooks fails cleanly, saying so in make.log;
 #  - apt-get remove takes every module out again.
-# The root is kept as a tarball under $EXITSTAT_CACHE/deb-root/, keyed by
-# the archive, the package list and the packages' versions, so only the
-# first run downloads.  Needs root (mmdebstrap, chroot).
+# The root is kept as a tarball under $EXITSTAT_CACHE/deb-root/, one per
+# kernel series, keyed by the archive, the package list and the packages'
+# versions, so only the first run downloads.  Needs root (mmdebstrap, chroot).
 # Ends with "N passed, N failed"; exit 1 if anything failed, 2 if
 # something is missing first (the .deb, root, the archive).
 set -uo pipefail
@@ -45,24 +46,25 @@ deb=$TOP/build/kvm-exitstat-dkms_${ver}_all.deb
 
 # The archive: this machine's own Debian bookworm suites, as apt knows them
 # (bookworm's kernel source and headers come from bookworm-security).
-sources=$(bookworm_sources)
+sources=$(bookworm_sources "$([ "$KVER" = 6.1 ] || echo backports)")
 grep -q ' bookworm main$' <<<"$sources" ||
 	die 2 "this machine's apt sources name no Debian bookworm suite (apt-get indextargets): add one, then apt-get update"
-# The newest 6.1 source, and the headers and image of that very version.
-srcver=$(apt-cache policy linux-source-6.1 | sed -n 's/^  Candidate: //p')
-[ -n "$srcver" ] && [ "$srcver" != "(none)" ] || die 2 "apt knows no linux-source-6.1: apt-get update"
+# The lab's $KVER source (make deps installs it), and the headers and image
+# of that very version: the version the hooks are checked against.
+srcver=$(dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null) ||
+	die 2 "linux-source-$KVER is not installed (make deps installs it)"
 hpkg=$(headers_pkg "$srcver")
-[ -n "$hpkg" ] || die 2 "the archive has no linux-headers-amd64 $srcver to match linux-source-6.1 $srcver: apt-get update, or wait for the archive to catch up"
+[ -n "$hpkg" ] || die 2 "the archive has no linux-headers-amd64 $srcver to match linux-source-$KVER $srcver: apt-get update, or wait for the archive to catch up"
 abi=${hpkg#linux-headers-}
 # initramfs-tools: the root is also booted, on Debian's own initrd.
 pkgs=(dkms gcc make git kmod xz-utils binutils initramfs-tools)
-pinned=("linux-source-6.1=$srcver" "$hpkg=$srcver" "linux-image-$abi=$srcver")
+pinned=("linux-source-$KVER=$srcver" "$hpkg=$srcver" "linux-image-$abi=$srcver")
 key=$( { echo "$sources"; for p in "${pkgs[@]}"; do
 	echo "$p=$(apt-cache policy "$p" | sed -n 's/^  Candidate: //p')"; done
 	printf '%s\n' "${pinned[@]}"; } | sha256sum | cut -c1-16)
 cache=$EXITSTAT_CACHE/deb-root
-tarball=$cache/bookworm-$key.tar
-echo "deb-check: kernel $abi, linux-source-6.1 $srcver; root $tarball"
+tarball=$cache/bookworm-$KVER-$key.tar
+echo "deb-check: kernel $abi, linux-source-$KVER $srcver; root $tarball"
 
 if [ ! -f "$tarball" ]; then
 	# Reachable at all?  Ask for the first suite's Release file, with apt's
@@ -75,10 +77,10 @@ if [ ! -f "$tarball" ]; then
 	fi
 	rm -f "$probe"
 	mkdir -p "$cache"
-	rm -f "$cache"/bookworm-*.tar	# an older key's: other versions
+	rm -f "$cache/bookworm-$KVER"-*.tar	# an older key's: other versions
 	echo "deb-check: mmdebstrap bookworm: ${pkgs[*]} ${pinned[*]} (once; several minutes)"
 	t0=$SECONDS
-	if ! echo "$sources" | nice mmdebstrap --variant=apt --mode=root --format=tar --dpkg-opt=force-unsafe-io \
+	if ! echo "$sources" | nice mmdebstrap --variant=apt --mode=root --format=tar "${MMDEBSTRAP_UNSAFE_IO[@]}" \
 		--include="$(IFS=,; echo "${pkgs[*]},${pinned[*]}")" \
 		bookworm "$tarball.tmp" - >"$cache/mmdebstrap.log" 2>&1; then
 		tail -n 20 "$cache/mmdebstrap.log" >&2
@@ -110,6 +112,9 @@ in_root() {
 		DEBIAN_FRONTEND=noninteractive "$@"
 }
 upd=/lib/modules/$abi/updates/dkms
+# DKMS compresses our modules as the kernel's own are: .ko (6.1), .ko.xz (6.12).
+own=$(echo "$root/lib/modules/$abi/kernel/arch/x86/kvm/kvm.ko"*)
+ko=${own##*/kvm}
 
 # Install: the package's postinst adds it to DKMS (and builds nothing in a
 # chroot, whose running kernel is the host's); dkms autoinstall for <abi>
@@ -135,20 +140,20 @@ else
 	bad "dkms status: '$status', expected 'kvm-exitstat/$ver, $abi, x86_64: installed'"
 fi
 took=$(in_root modinfo -k "$abi" -n kvm 2>&1)
-if [ "$took" = "$upd/kvm.ko" ]; then
+if [ "$took" = "$upd/kvm$ko" ]; then
 	ok "modprobe kvm takes $took, not the kernel's own"
 else
-	bad "modinfo -k $abi -n kvm: '$took', expected $upd/kvm.ko"
+	bad "modinfo -k $abi -n kvm: '$took', expected $upd/kvm$ko"
 fi
 for m in kvm kvm-intel kvm-amd; do
-	v=$(in_root modinfo -F vermagic "$upd/$m.ko" 2>&1 | cut -d' ' -f1)
+	v=$(in_root modinfo -F vermagic "$upd/$m$ko" 2>&1 | cut -d' ' -f1)
 	if [ "$v" = "$abi" ]; then
-		ok "$m.ko's vermagic is $abi"
+		ok "$m$ko's vermagic is $abi"
 	else
-		bad "$upd/$m.ko's vermagic: '$v', expected $abi"
+		bad "$upd/$m$ko's vermagic: '$v', expected $abi"
 	fi
 done
-if in_root modinfo -F parm "$upd/kvm.ko" 2>/dev/null | grep -q '^exitstat_enable:'; then
+if in_root modinfo -F parm "$upd/kvm$ko" 2>/dev/null | grep -q '^exitstat_enable:'; then
 	ok "kvm.ko has the parameter exitstat_enable"
 else
 	bad "kvm.ko has no parameter exitstat_enable"
@@ -206,7 +211,7 @@ else
 	bad "after remove: dkms status '$status', left in $upd: $left"
 fi
 took=$(in_root modinfo -k "$abi" -n kvm 2>&1)
-if [ "$took" = "/lib/modules/$abi/kernel/arch/x86/kvm/kvm.ko" ]; then
+if [ "$took" = "/lib/modules/$abi/kernel/arch/x86/kvm/kvm$ko" ]; then
 	ok "modprobe kvm takes the kernel's own $took again"
 else
 	bad "modinfo -k $abi -n kvm after remove: '$took'"
