@@ -66,7 +66,9 @@ PROFILE=$d/samples
 st=0
 profile_run $d/console "$INTERVAL" "$TMO" || st=$?
 read -r up _ </proc/uptime
-printf '\nL2-CONSOLE-END\n' >>$d/console	# after QEMU's last line, ended or not
+# After QEMU's last line, ended or not; sed reads a line ahead (for its $
+# address), so the end line is followed by one more, or sed never acts on it.
+printf '\nL2-CONSOLE-END\n\n' >>$d/console
 wait $FORWARD
 kill $TAIL
 echo "lab: the guest ran $(awk -v a="$up" -v b="$up0" 'BEGIN { printf "%.1f", a - b }') s (L1's clock), QEMU exit status $st"

@@ -56,5 +56,8 @@ done
 echo "$pass passed, $fail failed"
 if [ "$fail" -eq 0 ]; then echo "EXITSTAT-RESULT: PASS"; else echo "EXITSTAT-RESULT: FAIL"; fi
 sync
+# The console's last lines (the marker) are still in the tty's buffer, and
+# an emulated UART (Bochs') is slow: let them out before the power goes.
+sleep 2
 echo o >/proc/sysrq-trigger
 sleep 60
