@@ -48,6 +48,7 @@ help:
 	@echo "make modules-uninstall  ... remove them again and reload the kernel's own KVM"
 	@echo "make deb         the DKMS package: build/kvm-exitstat-dkms_<version>_all.deb"
 	@echo "make deb-check   ... installed and built by DKMS in a Debian bookworm root of KVER, which then boots as L1 (DEB_BOOT)"
+	@echo "                 and launches the cloud-init guest with its own QEMU: the seed's whole flow (DEB_CLOUD=0: not)"
 	@echo "make cloud       the seed's flow on Debian's parts: Debian's kernel as L1, a cloud-init guest as L2 (VENDOR)"
 
 deps:

@@ -1,6 +1,8 @@
 #!/bin/sh
-# L1's part of lab/run-cloud.sh (its /scenario.sh): L1 is Debian's kernel
-# with our modules; the cloud guest's disk is L1's first disk.  As the seed
+# L1's part of lab/run-cloud.sh (its /scenario.sh; the cloud guest's disk is
+# L1's first disk) and of make deb-check's L1 (tests/deb/l1-init.sh; the
+# disk is the file /cloud/disk.img): L1 is Debian's kernel with our
+# modules, /cloud holds the guest's kernel, initrd and seed.  As the seed
 # does: reload kvm (with the query log on), launch the guest with Debian's
 # QEMU (-enable-kvm, virtio disk and network, 2 vCPUs, 1 GiB, the NoCloud
 # seed made by cloud-localds), let cloud-init run the user-data, read the
@@ -21,14 +23,17 @@ if rmmod "$vendor" && rmmod kvm && kvm_load exitstat_log=1; then
 else
 	bad "reload: kvm exitstat_log=1, $vendor"
 fi
-# L1's disk: virtio on QEMU (built in from 6.12), ATA on Bochs.
-for m in virtio_pci virtio_blk ata_piix sd_mod; do modprobe "$m" 2>/dev/null; done
-disk=
-for i in $(seq 50); do
-	for dev in /dev/vda /dev/sda; do [ -b $dev ] && disk=$dev; done
-	[ -n "$disk" ] && break
-	sleep 0.2
-done
+disk=/cloud/disk.img
+if [ ! -f $disk ]; then
+	# L1's disk: virtio on QEMU (built in from 6.12), ATA on Bochs.
+	for m in virtio_pci virtio_blk ata_piix sd_mod; do modprobe "$m" 2>/dev/null; done
+	disk=
+	for i in $(seq 50); do
+		for dev in /dev/vda /dev/sda; do [ -b $dev ] && disk=$dev; done
+		[ -n "$disk" ] && break
+		sleep 0.2
+	done
+fi
 [ -n "$disk" ] || { bad "L1 sees the cloud guest's disk"; echo "$pass passed, $fail failed"; exit 1; }
 dmesg -c >/dev/null
 

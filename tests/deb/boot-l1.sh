@@ -2,7 +2,10 @@
 # Boots a Debian root file system in which DKMS built our modules (tests/deb/
 # check.sh) as L1: Debian's own vmlinuz and initrd from its /boot, the root
 # on a disk, and tests/deb/l1-init.sh as PID 1 (the seed's steps, then
-# guests).  Prints L1's PASS/FAIL lines and "N passed, N failed".
+# guests).  Unless DEB_CLOUD=0, the guests end with the Debian cloud guest
+# (lab/cloud-guest.sh) launched by the root's own QEMU (tests/cloud/
+# l1-cloud.sh), and the seed's Q3/Q4 of its boot follow (lab/report-cloud.sh).
+# Prints L1's PASS/FAIL lines and "N passed, N failed".
 # usage: tests/deb/boot-l1.sh ROOT ABI amd|intel OUTDIR
 set -euo pipefail
 . "$(dirname "$0")/../../lab/env.sh"
@@ -18,6 +21,24 @@ mkdir -p "$out"
 install -m 755 "$out/exitstat_test" "$root/usr/local/bin/exitstat_test"
 install -m 755 "$TOP/tests/deb/l1-init.sh" "$root/usr/local/sbin/kvm-exitstat-l1"
 install -m 755 /bin/busybox "$root/usr/local/bin/busybox"	# busybox-static (lab/deps.sh)
+# The cloud guest's kernel, initrd, NoCloud seed and disk as files of the
+# root (its disk is the only one L1 has), and L1's part of make cloud.
+mem=1024 icount=1 tmo=600
+[ "$vendor" = intel ] && tmo=3600
+if [ "${DEB_CLOUD:-1}" != 0 ]; then
+	eval "$("$TOP/lab/cloud-guest.sh")"
+	mkdir -p "$root/cloud"
+	cp "$CLOUD_KERNEL" "$root/cloud/vmlinuz"
+	cp "$CLOUD_INITRD" "$root/cloud/initrd"
+	cp "$CLOUD_SEED" "$root/cloud/seed.img"
+	cp --sparse=always "$CLOUD_DISK" "$root/cloud/disk.img"
+	install -m 644 "$TOP/lab/lab-lib.sh" "$root/lab-lib.sh"
+	install -m 755 "$TOP/tests/cloud/l1-cloud.sh" "$root/usr/local/sbin/kvm-exitstat-l1-cloud"
+	# As make cloud: L2 has 1 GiB of them (Bochs gives at most 2048 MiB),
+	# and a whole systemd boot runs on the host's clock.
+	[ "$vendor" = intel ] && mem=2048 tmo=14400 || mem=2560 tmo=1800
+	icount=0
+fi
 
 # The root as an ext4 disk, made from the directory (no loop mount needed).
 img=$out/root.img
@@ -31,10 +52,14 @@ echo "boot-l1: $((mb)) MiB root as $img in $((SECONDS - t0)) s"
 log=$out/serial-$vendor.log
 rc=0
 t0=$SECONDS
-LAB_DISK=$img LAB_MEM=1024 LAB_APPEND="root=LABEL=kvmexitstat-l1 rw init=/usr/local/sbin/kvm-exitstat-l1" \
-	"$TOP/lab/boot.sh" "$vendor" "$root/boot/vmlinuz-$abi" "$root/boot/initrd.img-$abi" "$log" \
-	"$([ "$vendor" = intel ] && echo 3600 || echo 600)" >&2 || rc=$?
+LAB_ICOUNT=$icount LAB_DISK=$img LAB_MEM=$mem \
+	LAB_APPEND="root=LABEL=kvmexitstat-l1 rw init=/usr/local/sbin/kvm-exitstat-l1" \
+	"$TOP/lab/boot.sh" "$vendor" "$root/boot/vmlinuz-$abi" "$root/boot/initrd.img-$abi" "$log" "$tmo" >&2 || rc=$?
 echo "boot-l1: $vendor: Debian's kernel on the DKMS root, boot and test in $((SECONDS - t0)) s (status $rc)"
-tr -d '\r' <"$log" | grep -a '^L1\|^PASS\|^FAIL\|^kvm\|^/lib\|passed,' || true
-rm -f "$img"
+tr -d '\r' <"$log" | grep -a '^L1\|^lab:\|^PASS\|^FAIL\|^kvm\|^/lib\|passed,' || true
+rm -rf "$img" "$root/cloud"
+# The seed's Q3/Q4, from the cloud guest's boot in this L1.
+if [ "$rc" -eq 0 ] && [ "${DEB_CLOUD:-1}" != 0 ]; then
+	"$TOP/lab/report-cloud.sh" "$log" "$vendor" | tee "$out/report-$vendor.txt" || rc=$?
+fi
 [ "$rc" -eq 0 ]

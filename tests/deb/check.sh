@@ -10,8 +10,10 @@
 #    install runs): the modules are in updates/dkms, modprobe takes them,
 #    their vermagic is <abi>, kvm.ko has exitstat_enable;
 #  - that root booted as L1 (tests/deb/boot-l1.sh; DEB_BOOT="amd intel" or
-#    none, default amd): the seed's reload takes the DKMS modules, and
-#    guests get our answers;
+#    none, default amd): the seed's reload takes the DKMS modules, guests
+#    get our answers, and - the seed's whole flow in one L1 - Debian's QEMU
+#    in that root launches the Debian cloud guest (lab/cloud-guest.sh),
+#    which cloud-init sets up from tests/cloud/user-data (DEB_CLOUD=0: not);
 #  - a kernel series without hooks fails cleanly, saying so in make.log;
 #  - apt-get remove takes every module out again.
 # The root is kept as a tarball under $EXITSTAT_CACHE/deb-root/, one per
@@ -56,8 +58,9 @@ srcver=$(dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null) ||
 hpkg=$(headers_pkg "$srcver")
 [ -n "$hpkg" ] || die 2 "the archive has no linux-headers-amd64 $srcver to match linux-source-$KVER $srcver: apt-get update, or wait for the archive to catch up"
 abi=${hpkg#linux-headers-}
-# initramfs-tools: the root is also booted, on Debian's own initrd.
-pkgs=(dkms gcc make git kmod xz-utils binutils initramfs-tools)
+# initramfs-tools: the root is also booted, on Debian's own initrd;
+# qemu-system-x86: there, it launches the cloud guest, as on a user's host.
+pkgs=(dkms gcc make git kmod xz-utils binutils initramfs-tools qemu-system-x86)
 pinned=("linux-source-$KVER=$srcver" "$hpkg=$srcver" "linux-image-$abi=$srcver")
 key=$( { echo "$sources"; for p in "${pkgs[@]}"; do
 	echo "$p=$(apt-cache policy "$p" | sed -n 's/^  Candidate: //p')"; done

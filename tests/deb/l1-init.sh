@@ -53,6 +53,15 @@ for t in "-f first" cpuid io stats; do
 		bad "exitstat_test $t"
 	fi
 done
+# The seed's steps 6-7: Debian's QEMU in this root launches the cloud guest,
+# cloud-init runs the user-data, and its answers must be the host's log
+# lines (tests/deb/boot-l1.sh put it in, unless DEB_CLOUD=0).
+if [ -x /usr/local/sbin/kvm-exitstat-l1-cloud ]; then
+	/usr/local/sbin/kvm-exitstat-l1-cloud 2>&1 | tee /tmp/cloud.out
+	pass=$((pass + $(grep -c '^PASS: ' /tmp/cloud.out)))
+	fail=$((fail + $(grep -c '^FAIL: ' /tmp/cloud.out)))
+	grep -q '^[0-9]* passed, 0 failed$' /tmp/cloud.out || bad "the cloud guest's run did not end in a summary without failures"
+fi
 echo "$pass passed, $fail failed"
 if [ "$fail" -eq 0 ]; then echo "EXITSTAT-RESULT: PASS"; else echo "EXITSTAT-RESULT: FAIL"; fi
 sync
