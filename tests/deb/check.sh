@@ -167,10 +167,10 @@ fi
 if [ "${DEB_BOOT:-amd}" != none ]; then
 	umount "$root/proc"
 	for v in ${DEB_BOOT:-amd}; do
-		if "$TOP/tests/deb/boot-l1.sh" "$root" "$abi" "$v" "$cache/boot"; then
+		if "$TOP/tests/deb/boot-l1.sh" "$root" "$abi" "$v" "$cache/boot-$KVER"; then
 			ok "Debian's kernel booted on this root ($v): the seed's steps take the DKMS modules"
 		else
-			bad "Debian's kernel booted on this root ($v); serial log: $cache/boot/serial-$v.log"
+			bad "Debian's kernel booted on this root ($v); serial log: $cache/boot-$KVER/serial-$v.log"
 		fi
 	done
 	mount -t proc proc "$root/proc"
