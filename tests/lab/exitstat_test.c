@@ -62,10 +62,12 @@
 #define NR_OBS		64
 #define TIMER_VECTOR	0xec
 #define TIMER_NS	1000000		/* one-shot LAPIC timer: 1 ms */
-/* x2APIC registers apic.h of 6.1 lacks */
+/* The LAPIC timer's registers: apic.h has them from 6.12 on, not in 6.1 */
+#ifndef APIC_TMICT
 #define APIC_LVTT	0x320
 #define APIC_TMICT	0x380
 #define APIC_TDCR	0x3e0
+#endif
 #define APIC_TDR_DIV_1	0xb
 
 /* Exit reasons of the vendor we run on (host CPUID decides). */
