@@ -164,9 +164,11 @@ fi
 # seed's reload takes the DKMS modules, and guests get our answers.
 if [ "${DEB_BOOT:-amd}" != none ]; then
 	umount "$root/proc"
+	guests="the selftest guests'"
+	[ "${DEB_CLOUD:-1}" = 0 ] || guests="$guests and the cloud guest's"
 	for v in ${DEB_BOOT:-amd}; do
 		if "$TOP/tests/deb/boot-l1.sh" "$root" "$abi" "$v" "$cache/boot-$KVER"; then
-			ok "Debian's kernel booted on this root ($v): the seed's steps take the DKMS modules"
+			ok "Debian's kernel booted on this root ($v): the seed's steps take the DKMS modules, $guests answers are ours"
 		else
 			bad "Debian's kernel booted on this root ($v); serial log: $cache/boot-$KVER/serial-$v.log"
 		fi
