@@ -36,6 +36,7 @@ job 0 unit - "" "unit tests" make --no-print-directory unit
 job 0 fuzz - "" "fuzz (libFuzzer, 300000 inputs, seed 1)" make --no-print-directory fuzz-smoke
 job 0 report - "" "report: docs/report CSVs and the figures its README quotes" tests/report/check.sh
 job 0 tool - "" "exitstat: dynamic and static build" make --no-print-directory build/exitstat build/exitstat-static
+job 0 repro - "" "exitstat-static: the same file whichever directory builds it" tests/tool/reproducible.sh
 for k in $kvers; do
 	job 1 "build-$k" "$k" "" "kernel build (linux-$k)" lab/build-kernel.sh
 	# Everything that is built inside the tree's selftests directory, once,

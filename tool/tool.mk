@@ -4,7 +4,9 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 TOOL_CFLAGS ?= -std=c11 -Wall -Wextra -Werror -O2 -g
-TOOL_CPPFLAGS := -Iinclude/uapi -Itool
+# No build directory in the binaries (debug info): the same sources give the
+# same file wherever they are built (tests/tool/reproducible.sh).
+TOOL_CPPFLAGS := -Iinclude/uapi -Itool -ffile-prefix-map=$(CURDIR)=.
 
 # Everything but main.c is also linked into the unit tests.
 EXITSTAT_LIB := tool/cli.c tool/clock.c tool/cpuid_backend.c tool/discover.c \
