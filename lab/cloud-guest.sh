@@ -33,8 +33,13 @@ key=$( { echo "$sources"; for p in "${pkgs[@]}"; do
 	printf '%s\n' "${hooks[@]}"; sha256sum <"$TOP/build/exitstat-static"; } | sha256sum | cut -c1-16)
 dir=$EXITSTAT_CACHE/cloud-guest
 img=$dir/bookworm-$key
+mkdir -p "$dir"
+# make check boots the guest for each kernel at once: one maker of the image
+# at a time, and the seed replaced by rename, never rewritten in place, so
+# that a run copying it meanwhile reads a whole one.
+exec 8>"$dir/.lock"
+flock 8
 if [ ! -f "$img.img" ]; then
-	mkdir -p "$dir"
 	rm -rf "$dir"/bookworm-*	# another key's: other versions
 	echo "cloud-guest: mmdebstrap bookworm ${pkgs[*]} (once; several minutes)" >&2
 	root=$(mktemp -d "$dir/root.XXXXXX")
@@ -60,7 +65,8 @@ seed=$dir/seed.img
 # runcmd (scripts_user runs its scripts in name order).
 write-mime-multipart -o "$dir/user-data.mime" "$TOP/tests/cloud/user-data:text/cloud-config" \
 	"$TOP/lab/report-l2.sh:text/x-shellscript"
-cloud-localds "$seed" "$dir/user-data.mime" "$TOP/tests/cloud/meta-data"
+cloud-localds "$seed.tmp" "$dir/user-data.mime" "$TOP/tests/cloud/meta-data"
+mv "$seed.tmp" "$seed"
 echo "CLOUD_KERNEL=$img.vmlinuz"
 echo "CLOUD_INITRD=$img.initrd"
 echo "CLOUD_DISK=$img.img"

@@ -83,10 +83,10 @@ if [ ! -f "$tarball" ]; then
 	t0=$SECONDS
 	if ! echo "$sources" | nice mmdebstrap --variant=apt --mode=root --format=tar "${MMDEBSTRAP_UNSAFE_IO[@]}" \
 		--include="$(IFS=,; echo "${pkgs[*]},${pinned[*]}")" \
-		bookworm "$tarball.tmp" - >"$cache/mmdebstrap.log" 2>&1; then
-		tail -n 20 "$cache/mmdebstrap.log" >&2
+		bookworm "$tarball.tmp" - >"$cache/mmdebstrap-$KVER.log" 2>&1; then
+		tail -n 20 "$cache/mmdebstrap-$KVER.log" >&2
 		rm -f "$tarball.tmp"
-		die 2 "mmdebstrap failed (log: $cache/mmdebstrap.log): is the archive reachable, and has it these versions?"
+		die 2 "mmdebstrap failed (log: $cache/mmdebstrap-$KVER.log): is the archive reachable, and has it these versions?"
 	fi
 	mv "$tarball.tmp" "$tarball"
 	echo "deb-check: root file system made in $((SECONDS - t0)) s"
