@@ -37,6 +37,7 @@ job 0 fuzz - "" "fuzz (libFuzzer, 300000 inputs, seed 1)" make --no-print-direct
 job 0 report - "" "report: docs/report CSVs and the figures its README quotes" tests/report/check.sh
 job 0 tool - "" "exitstat: dynamic and static build" make --no-print-directory build/exitstat build/exitstat-static
 job 0 repro - "" "exitstat-static: the same file whichever directory builds it" tests/tool/reproducible.sh
+job 0 deb - "" "make deb: the DKMS package, by dpkg-buildpackage" make --no-print-directory deb
 for k in $kvers; do
 	job 1 "build-$k" "$k" "" "kernel build (linux-$k)" lab/build-kernel.sh
 	# Everything that is built inside the tree's selftests directory, once,
@@ -45,6 +46,14 @@ for k in $kvers; do
 		lab/selftests.sh build
 	job 3 "st-amd-$k" "$k" "stbuild-$k" "KVM selftests on AMD (all): stock KVM vs ours (linux-$k)" \
 		lab/selftests.sh amd all
+	# The seed's whole flow on Debian's parts (make deb-check, AMD): the
+	# package installed in a Debian root, DKMS's build, that root booted as
+	# L1 with Debian's kernel, the seed's reload, and the cloud guest
+	# launched there by Debian's QEMU, to cloud-init's final stage.  It
+	# builds exitstat_test in the tree, so after the selftests' build.
+	job 3 "deb-check-$k" "$k" "stbuild-$k deb tool" \
+		"deb-check: DKMS package in a Debian root, booted as L1 on AMD, cloud guest (linux-$k)" \
+		tests/deb/check.sh
 	# Under Bochs only the quick set fits; make selftests VENDOR=intel runs
 	# them all.
 	job 4 "st-intel-$k" "$k" "stbuild-$k" "KVM selftests on Intel (quick set): stock KVM vs ours (linux-$k)" \
