@@ -9,6 +9,11 @@
 # by the archive, the package versions and exitstat; the seed is remade
 # every time (it is small).  Prints the files for the caller to eval:
 #   CLOUD_KERNEL=  CLOUD_INITRD=  CLOUD_DISK=  CLOUD_SEED=
+# With VENDOR and DIR (for the L1 that launches the guest): copies the
+# kernel, initrd and seed into DIR as vmlinuz, initrd and seed.img, and
+# prints that L1's size too: CLOUD_L1_MEM= (MiB) and CLOUD_L1_TMO= (s of
+# emulator CPU time, a whole systemd boot on the host's clock).
+# usage: lab/cloud-guest.sh [amd|intel DIR]
 # Where the guest would install cpuid from the network (apt-get install
 # cpuid in user-data, as the seed does), the image has it already: the lab
 # runs without a network, and L2's user-mode network gives DHCP only.
@@ -67,6 +72,18 @@ write-mime-multipart -o "$dir/user-data.mime" "$TOP/tests/cloud/user-data:text/c
 	"$TOP/lab/report-l2.sh:text/x-shellscript"
 cloud-localds "$seed.tmp" "$dir/user-data.mime" "$TOP/tests/cloud/meta-data"
 mv "$seed.tmp" "$seed"
+if [ $# -eq 2 ]; then
+	mkdir -p "$2"
+	cp "$img.vmlinuz" "$2/vmlinuz"
+	cp "$img.initrd" "$2/initrd"
+	cp "$seed" "$2/seed.img"
+	# L2 has 1 GiB of L1's memory; Bochs gives a machine at most 2048 MiB.
+	case $1 in
+	amd) echo "CLOUD_L1_MEM=2560 CLOUD_L1_TMO=1800" ;;
+	intel) echo "CLOUD_L1_MEM=2048 CLOUD_L1_TMO=14400" ;;
+	*) die 2 "vendor must be amd or intel, not '$1'" ;;
+	esac
+fi
 echo "CLOUD_KERNEL=$img.vmlinuz"
 echo "CLOUD_INITRD=$img.initrd"
 echo "CLOUD_DISK=$img.img"

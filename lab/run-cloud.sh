@@ -17,22 +17,20 @@ esac
 out=$LABDIR/cloud
 mkdir -p "$out"
 t=$SECONDS
-eval "$("$TOP/lab/cloud-guest.sh")"
-echo "run-cloud: cloud guest image and seed ready in $((SECONDS - t)) s"
+# L1's tree: Debian's QEMU (lab/l2.sh), then the guest's kernel, initrd and seed.
+make -s -C "$TOP" build/exitstat-static >&2
+"$TOP/lab/l2.sh" "$out/tree" -
+eval "$("$TOP/lab/cloud-guest.sh" "$vendor" "$out/tree/cloud")"
+echo "run-cloud: L1's tree (QEMU, the cloud guest's kernel, initrd and seed) ready in $((SECONDS - t)) s"
 t=$SECONDS
 eval "$("$TOP/lab/debian-kernel.sh")"
 echo "run-cloud: Debian kernel $DEB_RELEASE and our modules ready in $((SECONDS - t)) s"
 
 t=$SECONDS
-"$TOP/lab/l2.sh" "$out/tree" -
-mkdir -p "$out/tree/cloud"
-cp "$CLOUD_KERNEL" "$out/tree/cloud/vmlinuz"
-cp "$CLOUD_INITRD" "$out/tree/cloud/initrd"
-cp "$CLOUD_SEED" "$out/tree/cloud/seed.img"
-# Bochs gives a machine at most 2048 MiB; L2 has 1024 of them.
+# L1's disk (the guest's): virtio on QEMU, ATA on Bochs.
 case $vendor in
-amd) extra="virtio_pci virtio_blk" mem=2560 ;;
-intel) extra="ata_piix sd_mod" mem=2048 ;;
+amd) extra="virtio_pci virtio_blk" ;;
+intel) extra="ata_piix sd_mod" ;;
 esac
 INITRAMFS_TREE=$out/tree L1_IMAGE=$DEB_IMAGE L1_RELEASE=$DEB_RELEASE KVM_MODULES=$DEB_KVM \
 	L1_EXTRA_MODULES=$extra "$TOP/lab/initramfs.sh" "$out/initrd-$vendor.gz" \
@@ -43,9 +41,8 @@ log=$out/serial-$vendor.log
 rc=0
 t=$SECONDS
 # The host's clock for L1 (as lab/run-guest.sh): a whole systemd boot in L2.
-LAB_ICOUNT=${LAB_ICOUNT:-0} LAB_MEM=$mem LAB_DISK=$CLOUD_DISK "$TOP/lab/boot.sh" "$vendor" \
-	"$DEB_IMAGE/boot/vmlinuz-$DEB_RELEASE" "$out/initrd-$vendor.gz" "$log" \
-	"$([ "$vendor" = intel ] && echo 14400 || echo 1800)" || rc=$?
+LAB_ICOUNT=${LAB_ICOUNT:-0} LAB_MEM=$CLOUD_L1_MEM LAB_DISK=$CLOUD_DISK "$TOP/lab/boot.sh" "$vendor" \
+	"$DEB_IMAGE/boot/vmlinuz-$DEB_RELEASE" "$out/initrd-$vendor.gz" "$log" "$CLOUD_L1_TMO" || rc=$?
 echo "run-cloud: $vendor: L1 boot, cloud guest boot to cloud-init final and its job, in $((SECONDS - t)) s"
 # The seed's Q3/Q4 from this boot (also in $out/report-$vendor.txt).
 [ "$rc" -ne 0 ] || "$TOP/lab/report-cloud.sh" "$log" "$vendor" | tee "$out/report-$vendor.txt"

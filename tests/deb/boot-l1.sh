@@ -26,18 +26,12 @@ install -m 755 /bin/busybox "$root/usr/local/bin/busybox"	# busybox-static (lab/
 mem=1024 icount=1 tmo=600
 [ "$vendor" = intel ] && tmo=3600
 if [ "${DEB_CLOUD:-1}" != 0 ]; then
-	eval "$("$TOP/lab/cloud-guest.sh")"
-	mkdir -p "$root/cloud"
-	cp "$CLOUD_KERNEL" "$root/cloud/vmlinuz"
-	cp "$CLOUD_INITRD" "$root/cloud/initrd"
-	cp "$CLOUD_SEED" "$root/cloud/seed.img"
+	eval "$("$TOP/lab/cloud-guest.sh" "$vendor" "$root/cloud")"
 	cp --sparse=always "$CLOUD_DISK" "$root/cloud/disk.img"
 	install -m 644 "$TOP/lab/lab-lib.sh" "$root/lab-lib.sh"
 	install -m 755 "$TOP/tests/cloud/l1-cloud.sh" "$root/usr/local/sbin/kvm-exitstat-l1-cloud"
-	# As make cloud: L2 has 1 GiB of them (Bochs gives at most 2048 MiB),
-	# and a whole systemd boot runs on the host's clock.
-	[ "$vendor" = intel ] && mem=2048 tmo=14400 || mem=2560 tmo=1800
-	icount=0
+	# As make cloud: a whole systemd boot on the host's clock.
+	mem=$CLOUD_L1_MEM tmo=$CLOUD_L1_TMO icount=0
 fi
 
 # The root as an ext4 disk, made from the directory (no loop mount needed).
