@@ -6,7 +6,8 @@
 #   intel: Bochs 2.7, Skylake-X with VMX + EPT (kvm_intel in L1)
 # usage: lab/boot.sh amd|intel BZIMAGE INITRD SERIAL-LOG [TIMEOUT-SECONDS]
 # TIMEOUT-SECONDS: of the emulator's CPU time (default 300 AMD, 600 Intel).
-# Exit status: 0 PASS, 1 FAIL or no marker, 124 timeout or stall.
+# Exit status: 0 PASS, 1 FAIL or no marker, 124 timeout or stall (a stall
+# of QEMU on the host's clock is said and booted once more: see the end).
 # LAB_MEM: L1's memory in MiB (default 512; an L2 guest needs 1024).
 # LAB_DISK=IMAGE: a raw disk for L1 (virtio on QEMU, ATA on Bochs) whose
 # writes are dropped at the end; LAB_APPEND: more kernel parameters.
@@ -14,13 +15,16 @@ set -euo pipefail
 
 [ $# -ge 4 ] || { echo "usage: $0 amd|intel BZIMAGE INITRD SERIAL-LOG [TIMEOUT]" >&2; exit 2; }
 vendor=$1 kernel=$2 initrd=$3 log=$4
+case $vendor in
+amd | intel) ;;
+*) echo "boot: vendor must be amd or intel, not '$vendor'" >&2; exit 2 ;;
+esac
 limit=${5:-$([ "$vendor" = intel ] && echo 600 || echo 300)}
 append="console=ttyS0 panic=-1${LAB_APPEND:+ $LAB_APPEND}"
 marker='EXITSTAT-RESULT: '
 mem=${LAB_MEM:-512}
 work=$(dirname "$log")/boot-$vendor
 mkdir -p "$work"
-: >"$log"
 
 start_qemu() {
 	# L1's clock counts instructions, as Bochs' does: what L1 and its
@@ -36,16 +40,30 @@ start_qemu() {
 	local shift=${LAB_ICOUNT_SHIFT:-2}
 	local khz=$((1000000 >> shift)) clock=(-icount "shift=$shift,sleep=off") disk=()
 	[ -z "${LAB_DISK:-}" ] || disk=(-drive "file=$LAB_DISK,format=raw,if=virtio,snapshot=on")
+	# On the host's clock L1 also keeps a periodic local APIC timer (no
+	# high-resolution timers, no dynticks): QEMU 7.2's VMRUN sets a bit of
+	# the vCPU's interrupt requests without the lock that the APIC timer,
+	# firing in QEMU's main thread, takes to post its own; when the two meet,
+	# the timer's request is lost and its vector stays in IRR, never taken.
+	# A one-shot timer then never fires again: L1 halts for good, or L2 spins
+	# waiting for a tick (seen as stalls and timeouts here, more often on a
+	# loaded host).  A periodic timer posts again at the next tick.  (Upstream
+	# made these updates atomic after 10.1; 10.0 still races.)
+	local tick=
 	if [ "${LAB_ICOUNT:-1}" = 0 ]; then
 		khz=$(awk -F': ' '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
 		clock=()
+		tick=" nohz=off highres=off"
 	fi
-	# -no-reboot: reboot -f makes QEMU exit.
+	# -no-reboot: reboot -f makes QEMU exit.  Its monitor is on a FIFO pair
+	# (qemu_state below asks it when L1 stalls).
+	rm -f "$work/monitor.in" "$work/monitor.out"
+	mkfifo "$work/monitor.in" "$work/monitor.out"
 	setsid qemu-system-x86_64 -accel tcg "${clock[@]}" \
 		-cpu qemu64,+svm,+npt,+popcnt,+sse4.1,+sse4.2,+ssse3,+cx16 -m "$mem" \
-		-display none -monitor none -serial "file:$log" -no-reboot \
+		-display none -monitor "pipe:$work/monitor" -serial "file:$log" -no-reboot \
 		-kernel "$kernel" -initrd "$initrd" "${disk[@]}" \
-		-append "$append tsc_early_khz=${khz:-2000000}" \
+		-append "$append tsc_early_khz=${khz:-2000000}$tick" \
 		</dev/null >"$work/emulator.out" 2>&1 &
 	pid=$!
 }
@@ -88,18 +106,13 @@ start_bochs() {
 	pid=$!
 }
 
-case $vendor in
-amd) start_qemu ;;
-intel) start_bochs ;;
-*) echo "boot: vendor must be amd or intel, not '$vendor'" >&2; exit 2 ;;
-esac
-
-t0=$(date +%s%N)
+t0=0
 elapsed() {	# seconds since t0, with milliseconds
 	local ms=$((($(date +%s%N) - t0) / 1000000))
 	printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
 }
-stop() { kill -- -"$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+pid=
+stop() { [ -z "$pid" ] || { kill -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true; }
 # The emulator has a session of its own: take it down with us, however we end.
 trap stop EXIT
 trap 'exit 130' INT TERM
@@ -120,41 +133,82 @@ cpu_secs() {
 			print s + 0
 		}'
 }
-give_up() {	# give_up STATUS MESSAGE
+# What QEMU says of an L1 that stalled or ran out of time: running, or
+# paused (io-error: the host's disk is full); where the CPU is (HLT=1:
+# halted); its local APIC's timer and pending interrupts (an interrupt left
+# in IRR that the CPU never takes, or a halted L1 with no timer armed).
+qemu_state() {
+	[ "$vendor" = amd ] || return 0
+	# QEMU holds both FIFOs open: neither open blocks.
+	printf 'info status\ninfo registers\ninfo lapic\n' >"$work/monitor.in"
+	timeout 5 cat "$work/monitor.out" >"$work/monitor.txt" 2>/dev/null || true
+	echo "boot: QEMU's monitor now (all of it in $work/monitor.txt), and the host's disk:" >&2
+	tr -d '\r' <"$work/monitor.txt" | grep -a '^VM status\|^RIP=\|^CR0=\|^LVTT[[:space:]]\|^Timer\|^ISR\|^IRR' | sed 's/^/  /' >&2
+	df -Ph "$work" "${TMPDIR:-/var/tmp}" | sed 's/^/  /' >&2
+}
+give_up() {	# give_up MESSAGE: QEMU's view of L1, then stop it
+	qemu_state
 	stop
-	echo "boot: $2; emulator killed. Last serial lines:" >&2
+	echo "boot: $1; emulator killed. Last serial lines:" >&2
 	tail -n 20 "$log" >&2
-	exit "$1"
 }
 
-# Wait for the marker, the emulator's own exit, or a limit.  The limit is
-# of the emulator's CPU time, not of wall time: how far L1 got depends on
-# the instructions it ran, so a busy host slows the run down but cannot
-# make it time out.  A frozen L1 (idle, no timer left) uses no CPU time:
-# that is caught as a stall, when neither the emulator's CPU time nor the
-# serial log has moved for $LAB_STALL wall seconds.
+# boot_once: starts the emulator and waits for the marker, the emulator's
+# own exit, or a limit.  Returns 0 (marker), 1 (exited without one) or 124
+# (timeout, or a stall: then stalled=1).  The limit is of the emulator's
+# CPU time, not of wall time: how far L1 got depends on the instructions it
+# ran, so a busy host slows the run down but cannot make it time out.  A
+# frozen L1 (halted, no interrupt coming) uses no CPU time: that is caught
+# as a stall, when neither the emulator's CPU time nor the serial log has
+# moved for $LAB_STALL wall seconds.
 stall=${LAB_STALL:-120}
-n=0 cpu=0 size=0 moved=$SECONDS
-while ! grep -aq "$marker" "$log"; do
-	if ! kill -0 "$pid" 2>/dev/null; then
-		grep -aq "$marker" "$log" && break	# it wrote the marker and exited
-		echo "boot: $vendor emulator exited after $(elapsed) s without a result; see $log, $work/emulator.out" >&2
-		tail -n 20 "$log" >&2
-		exit 1
-	fi
-	if [ $((n++ % 25)) -eq 0 ]; then	# every 5 s
-		now_cpu=$(cpu_secs) now_size=$(stat -c %s "$log")
-		if [ "$now_cpu" != "$cpu" ] || [ "$now_size" != "$size" ]; then
-			moved=$SECONDS
+stalled=0
+boot_once() {
+	: >"$log"
+	if [ "$vendor" = amd ]; then start_qemu; else start_bochs; fi
+	t0=$(date +%s%N)
+	local n=0 cpu=0 size=0 moved=$SECONDS now_cpu now_size
+	while ! grep -aq "$marker" "$log"; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			grep -aq "$marker" "$log" && break	# it wrote the marker and exited
+			echo "boot: $vendor emulator exited after $(elapsed) s without a result; see $log, $work/emulator.out" >&2
+			tail -n 20 "$log" >&2
+			return 1
 		fi
-		cpu=$now_cpu size=$now_size
-		[ "${cpu%.*}" -lt "$limit" ] ||
-			give_up 124 "TIMEOUT: $vendor lab gave no result in $limit s of emulator CPU time ($(elapsed) s wall)"
-		[ $((SECONDS - moved)) -lt "$stall" ] ||
-			give_up 124 "STALLED: $vendor L1 used no CPU time and printed nothing for $stall s ($(elapsed) s in)"
-	fi
-	sleep 0.2
-done
+		if [ $((n++ % 25)) -eq 0 ]; then	# every 5 s
+			now_cpu=$(cpu_secs) now_size=$(stat -c %s "$log")
+			if [ "$now_cpu" != "$cpu" ] || [ "$now_size" != "$size" ]; then
+				moved=$SECONDS
+			fi
+			cpu=$now_cpu size=$now_size
+			if [ "${cpu%.*}" -ge "$limit" ]; then
+				give_up "TIMEOUT: $vendor lab gave no result in $limit s of emulator CPU time ($(elapsed) s wall)"
+				return 124
+			fi
+			if [ $((SECONDS - moved)) -ge "$stall" ]; then
+				stalled=1
+				give_up "STALLED: $vendor L1 used no CPU time and printed nothing for $stall s ($(elapsed) s in)"
+				return 124
+			fi
+		fi
+		sleep 0.2
+	done
+}
+
+rc=0
+boot_once || rc=$?
+# QEMU TCG on the host's clock, running a Linux L2 under KVM in L1, froze
+# now and then for good before L1 had a periodic timer (start_qemu): 1 run
+# in 10 or so with the host loaded.  Should it still freeze, that run says
+# nothing about kvm-exitstat: it is said, its log kept, and L1 booted once
+# more.  A second freeze, and any other failure, stand.
+if [ "$stalled" = 1 ] && [ "$vendor" = amd ] && [ "${LAB_ICOUNT:-1}" = 0 ]; then
+	mv "$log" "$log.stalled"
+	echo "boot: the emulator froze (above; its serial log is $log.stalled): booting L1 once more" >&2
+	stalled=0 rc=0
+	boot_once || rc=$?
+fi
+[ "$rc" -eq 0 ] || exit "$rc"
 secs=$(elapsed)
 # QEMU exits on reboot -f by itself; Bochs would reboot, so stop it.
 if [ "$vendor" = amd ]; then
