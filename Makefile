@@ -18,6 +18,8 @@ DEPS_BUILD := gcc make bc bison flex libelf-dev libssl-dev cpio pahole \
 	$(KSRC_PKG) libcmocka-dev python3-ply python3-git clang libclang-rt-14-dev
 DEPS_LAB := busybox-static qemu-system-x86 bochs bochsbios vgabios bochs-term \
 	isolinux syslinux-common xorriso cpuid kmod openssl procps
+# make deb, make deb-check and the cloud guest (in make check too).
+DEPS_DEB := debhelper dh-dkms dpkg-dev mmdebstrap cloud-image-utils e2fsprogs
 
 BUILD := build
 TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
@@ -58,6 +60,7 @@ demo: deps
 	@lab/demo.sh
 
 check: deps
+	@lab/deps.sh $(DEPS_DEB)
 	@tests/run.sh
 
 kernel: deps

@@ -37,6 +37,7 @@ job 0 fuzz - "" "fuzz (libFuzzer, 300000 inputs, seed 1)" make --no-print-direct
 job 0 report - "" "report: docs/report CSVs and the figures its README quotes" tests/report/check.sh
 job 0 tool - "" "exitstat: dynamic and static build" make --no-print-directory build/exitstat build/exitstat-static
 job 0 repro - "" "exitstat-static: the same file whichever directory builds it" tests/tool/reproducible.sh
+job 0 deb - "" "make deb: the DKMS package, by dpkg-buildpackage" make --no-print-directory deb
 for k in $kvers; do
 	job 1 "build-$k" "$k" "" "kernel build (linux-$k)" lab/build-kernel.sh
 	# Everything that is built inside the tree's selftests directory, once,
@@ -45,6 +46,14 @@ for k in $kvers; do
 		lab/selftests.sh build
 	job 3 "st-amd-$k" "$k" "stbuild-$k" "KVM selftests on AMD (all): stock KVM vs ours (linux-$k)" \
 		lab/selftests.sh amd all
+	# The seed's whole flow on Debian's parts (make deb-check, AMD): the
+	# package installed in a Debian root, DKMS's build, that root booted as
+	# L1 with Debian's kernel, the seed's reload, and the cloud guest
+	# launched there by Debian's QEMU, to cloud-init's final stage.  It
+	# builds exitstat_test in the tree, so after the selftests' build.
+	job 3 "deb-check-$k" "$k" "stbuild-$k deb tool" \
+		"deb-check: DKMS package in a Debian root, booted as L1 on AMD, cloud guest (linux-$k)" \
+		tests/deb/check.sh
 	# Under Bochs only the quick set fits; make selftests VENDOR=intel runs
 	# them all.
 	job 4 "st-intel-$k" "$k" "stbuild-$k" "KVM selftests on Intel (quick set): stock KVM vs ours (linux-$k)" \
@@ -70,6 +79,20 @@ for k in $kvers; do
 		tests/lab/promtool.sh amd
 	job 9 "checkpatch-$k" "$k" "build-$k" "checkpatch --strict (linux-$k)" lab/checkpatch.sh
 done
+# What lab/boot.sh does with an L1 that never ends: its kernel is no matter.
+k=${kvers%% *}
+job 4 watchdog "$k" "build-$k" "lab: boot.sh's watchdog, a stall and a timeout, AMD (linux-$k)" tests/lab/watchdog.sh
+# make deb-check makes a root file system and chroots into it: as another
+# user its stages are skipped, and the table and the last line say so.
+skipped=0
+if [ "$(id -u)" -ne 0 ]; then
+	for id in "${ids[@]}"; do
+		[[ $id == deb-check-* ]] || continue
+		state[$id]=skipped nok[$id]=0 nfail[$id]=0 dt[$id]=0 t0[$id]=0 skipped=$((skipped + 1))
+		title[$id]="${title[$id]}: SKIPPED, needs root"
+		echo "=== ${title[$id]} (mmdebstrap, chroot; sudo make check runs it)"
+	done
+fi
 # sort -s keeps the order of declaration among equals.
 mapfile -t order < <(for id in "${ids[@]}"; do echo "${prio[$id]} $id"; done | sort -s -n -k1,1 | cut -d' ' -f2)
 
@@ -162,5 +185,6 @@ for id in "${ids[@]}"; do
 	passed=$((passed + nok[$id])) failed=$((failed + nfail[$id]))
 done
 echo "make check (linux $kvers) took $(now) s; stage logs in $logs"
+[ "$skipped" -eq 0 ] || echo "$skipped stages skipped: they need root (sudo make check runs them)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
