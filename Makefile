@@ -8,12 +8,16 @@ KVERS ?= $(KVER)
 export KVERS
 
 # Debian packages: building the kernel and the tests, then running the lab.
-# Debian ships 6.1 in the release itself and 6.12 in its backports suite.
+# Debian ships 6.1 in the release itself and 6.12 in its backports suite;
+# any other series (7.3 in trixie-backports, 7.2 in sid) is fetched from the
+# suite that has it by lab/kernel-source.sh.
 # pahole: Kconfig records its version in .config; Debian's 6.12 headers pull
 # it in, so without it here the lab's and the stock tree's configs could be
 # made on either side of that install and differ.
+RELEASE_SERIES := 6.1 6.12
 ksrc_pkg = linux-source-$(1)$(if $(filter 6.1,$(1)),,/backports)
-KSRC_PKG := $(sort $(foreach v,$(KVER) $(KVERS),$(call ksrc_pkg,$(v))))
+KSRC_PKG := $(sort $(foreach v,$(filter $(RELEASE_SERIES),$(KVER) $(KVERS)),$(call ksrc_pkg,$(v))))
+KSRC_ARCHIVE := $(sort $(filter-out $(RELEASE_SERIES),$(KVER) $(KVERS)))
 DEPS_BUILD := gcc make bc bison flex libelf-dev libssl-dev cpio pahole \
 	$(KSRC_PKG) libcmocka-dev python3-ply python3-git clang libclang-rt-14-dev
 DEPS_LAB := busybox-static qemu-system-x86 bochs bochsbios vgabios bochs-term \
@@ -39,7 +43,8 @@ help:
 	@echo "make checkpatch  only checkpatch --strict on the kernel side"
 	@echo "make lab         only the lab scenarios on both emulated vendors (L1_KERNEL=debian: on Debian's own kernel)"
 	@echo "make bench       cost of counting per exit vs stock KVM and its tracepoints"
-	@echo "make selftests   KVM's own selftests, stock KVM vs ours, same outcome (VENDOR=amd|intel, SET=all|quick)"
+	@echo "make selftests   KVM's own selftests, stock KVM vs ours, same outcome (VENDOR=amd|intel, SET=all|quick|x86,"
+	@echo "                 CLOCK=insn|host: L1 on an instruction clock, or on the host's (amd))"
 	@echo "make report      boot profile + Q3/Q4 answers, plotted: docs/report/ (both vendors)"
 	@echo "make series      the kernel side as a git format-patch series against Debian's tree (KVER)"
 	@echo "make fuzz        libFuzzer over the leaf handler, 10 million inputs"
@@ -55,6 +60,7 @@ help:
 
 deps:
 	@lab/deps.sh $(DEPS_BUILD) $(DEPS_LAB)
+	@for s in $(KSRC_ARCHIVE); do lab/kernel-source.sh $$s >/dev/null || exit; done
 
 demo: deps
 	@lab/demo.sh
@@ -97,9 +103,10 @@ series: kernel
 
 VENDOR ?= amd
 SET ?= all
+CLOCK ?= insn
 selftests: kernel
 	@lab/selftests.sh build
-	@lab/selftests.sh $(VENDOR) $(SET)
+	@lab/selftests.sh $(VENDOR) $(SET) $(CLOCK)
 
 install: install-exitstat
 

@@ -32,3 +32,62 @@ headers_pkg() {
 # left behind in the root (mmdebstrap writes --dpkgopt into its dpkg.cfg.d).
 MMDEBSTRAP_UNSAFE_IO=(--dpkgopt=force-unsafe-io
 	--customize-hook='rm -f "$1/etc/dpkg/dpkg.cfg.d/99mmdebstrap"')
+
+# Every Debian suite that may carry a kernel, asked through a private apt
+# state (lists, cache and sources of its own, under the cache) made from
+# the URIs of this machine's own Debian entries with only the suite changed:
+# the machine's apt configuration is never touched, and no mirror's host
+# name is written anywhere.  experimental is left out: it holds release
+# candidates, never a series' newest point release.
+ARCHIVE_SUITES="bullseye bullseye-security bookworm bookworm-security bookworm-backports
+trixie trixie-security trixie-backports forky sid"
+ARCHIVE_APT=()
+archive_apt() {	# sets ARCHIVE_APT: apt-get/apt-cache options for that state
+	local dir=$EXITSTAT_CACHE/apt main sec s
+	main=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' |
+		awk '$2 !~ /-(security|updates|backports)$/ { print $1; exit }')
+	sec=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' |
+		awk '$2 ~ /-security$/ { print $1; exit }')
+	[ -n "$main" ] || { echo "this machine's apt sources name no Debian suite to derive the others from" >&2; return 2; }
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	: >>"$dir/status"
+	: >"$dir/sources.list.new"
+	for s in $ARCHIVE_SUITES; do
+		case $s in
+		*-security) [ -z "$sec" ] || echo "deb $sec $s main" ;;
+		*) echo "deb $main $s main" ;;
+		esac
+	done >"$dir/sources.list.new"
+	ARCHIVE_APT=(-o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+		-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" -o "Dir::State::status=$dir/status"
+		-o APT::Sandbox::User=root -o Acquire::Languages=none)
+	# Asked again at most once an hour: the archive moves daily, not faster.
+	if ! cmp -s "$dir/sources.list.new" "$dir/sources.list" ||
+		[ -z "$(find "$dir/lists" -maxdepth 1 -name '*Packages*' -mmin -60 -print -quit)" ]; then
+		mv "$dir/sources.list.new" "$dir/sources.list"
+		apt-get "${ARCHIVE_APT[@]}" -qq update >&2 || {
+			echo "cannot read Debian's archive (apt-get update of $dir/sources.list failed)" >&2
+			return 2
+		}
+	fi
+	rm -f "$dir/sources.list.new"
+}
+
+# archive_sources: "SERIES VERSION" of every linux-source-SERIES in the
+# archive's suites, the newest point release of each (by version, whatever
+# suite has it), oldest series first.
+archive_sources() {
+	local pkgs
+	archive_apt || return
+	pkgs=$(apt-cache "${ARCHIVE_APT[@]}" pkgnames linux-source- | grep -E '^linux-source-[0-9]+\.[0-9]+$')
+	# shellcheck disable=SC2086 # one name a word
+	apt-cache "${ARCHIVE_APT[@]}" madison $pkgs |
+		awk -F'|' '{ gsub(/ /, ""); sub(/^linux-source-/, "", $1); print $1, $2 }' |
+		sort -V | awk '{ v[$1] = $2 } END { for (s in v) print s, v[s] }' | sort -V
+}
+
+# archive_newest PACKAGE: its highest version in the archive's suites.
+archive_newest() {
+	apt-cache "${ARCHIVE_APT[@]}" madison "$1" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' |
+		sort -V | tail -n 1
+}
