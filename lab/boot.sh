@@ -49,11 +49,17 @@ start_qemu() {
 	# waiting for a tick (seen as stalls and timeouts here, more often on a
 	# loaded host).  A periodic timer posts again at the next tick.  (Upstream
 	# made these updates atomic after 10.1; 10.0 still races.)
+	# And tsc=reliable: TCG's TSC is the host's own, steady and monotonic,
+	# but the clocksource watchdog checks it against jiffies, which count
+	# timer interrupts that a busy host delays and merges; L1 then marked
+	# its TSC unstable and fell back to jiffies now and then, in boot or
+	# later, failing KVM's clock selftests with either KVM and every L2's
+	# kvmclock with them (docs/clock-selftests.md).
 	local tick=
 	if [ "${LAB_ICOUNT:-1}" = 0 ]; then
 		khz=$(awk -F': ' '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
 		clock=()
-		tick=" nohz=off highres=off"
+		tick=" nohz=off highres=off tsc=reliable"
 	fi
 	# -no-reboot: reboot -f makes QEMU exit.  Its monitor is on a FIFO pair
 	# (qemu_state below asks it when L1 stalls).
