@@ -52,15 +52,16 @@ echo "bench: Debian linux-source-$KVER $pkgver (kernel $release): patched $KTREE
 # on both kernels)
 sel=$STOCK/tools/testing/selftests/kvm
 echo "bench: building exitstat_bench (static) in $sel"
-cp "$TOP/tests/bench/exitstat_bench.c" "$sel/x86_64/exitstat_bench.c"
-trap 'rm -f "$sel/x86_64/exitstat_bench.c"' EXIT
+arch=$(selftest_arch "$sel")
+cp "$TOP/tests/bench/exitstat_bench.c" "$sel/$arch/exitstat_bench.c"
+trap 'rm -f "$sel/$arch/exitstat_bench.c"' EXIT
 if ! nice make -C "$sel" EXTRA_CFLAGS="-static -I$TOP/include/uapi -I$TOP/tool" \
-	TEST_GEN_PROGS_x86_64=x86_64/exitstat_bench >"$out/selftest-build.log" 2>&1; then
+	"TEST_GEN_PROGS_$arch=$arch/exitstat_bench" >"$out/selftest-build.log" 2>&1; then
 	tail -n 30 "$out/selftest-build.log" >&2
 	die "benchmark build failed; log in $out/selftest-build.log"
 fi
 grep -a 'warning:' "$out/selftest-build.log" >&2 || true
-cp "$sel/x86_64/exitstat_bench" "$out/exitstat_bench"
+cp "$sel/$arch/exitstat_bench" "$out/exitstat_bench"
 
 # ---- memory per vCPU, from the core's own definitions --------------------
 ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O1 -include "$TOP/tests/unit/kshim.h" \

@@ -11,3 +11,7 @@ export KVER EXITSTAT_CACHE KTREE LABDIR TOP
 # sets OUTPUT in a top-level make (MAKELEVEL 0), and a parent's jobserver
 # flags must not leak into the kernel's builds.
 unset MAKELEVEL MAKEFLAGS MFLAGS
+# selftest_arch SELFTESTS-DIR: the x86 directory of a tree's KVM selftests,
+# also the suffix of the make variable listing its tests: x86_64 before
+# Linux 7.x, x86 since.
+selftest_arch() { if [ -d "$1/x86" ]; then echo x86; else echo x86_64; fi; }

@@ -15,10 +15,11 @@ echo "exitstat-test: building exitstat_test (static) in $sel"
 # and make check may run several lab stages at once).
 exec 9>"$KTREE/.exitstat-selftests.lock"
 flock 9
-cp "$TOP/tests/lab/exitstat_test.c" "$sel/x86_64/exitstat_test.c"
-trap 'rm -f "$sel/x86_64/exitstat_test.c"' EXIT
+arch=$(selftest_arch "$sel")
+cp "$TOP/tests/lab/exitstat_test.c" "$sel/$arch/exitstat_test.c"
+trap 'rm -f "$sel/$arch/exitstat_test.c"' EXIT
 if ! make -C "$sel" EXTRA_CFLAGS="-static -I$TOP/include/uapi" \
-	TEST_GEN_PROGS_x86_64=x86_64/exitstat_test >"$log" 2>&1; then
+	"TEST_GEN_PROGS_$arch=$arch/exitstat_test" >"$log" 2>&1; then
 	tail -n 30 "$log" >&2
 	echo "exitstat-test: build failed; log in $log" >&2
 	exit 1
@@ -28,4 +29,4 @@ if grep -a 'warning:' "$log" >&2; then
 	echo "exitstat-test: tests/lab/exitstat_test.c built with warnings; log in $log" >&2
 	exit 1
 fi
-cp "$sel/x86_64/exitstat_test" "$out"
+cp "$sel/$arch/exitstat_test" "$out"
