@@ -84,18 +84,24 @@ for k in $kvers; do
 		tests/lab/promtool.sh amd
 	job 9 "checkpatch-$k" "$k" "build-$k" "checkpatch --strict (linux-$k)" lab/checkpatch.sh
 done
+# Every kernel series Debian's archive has: those not in KVERS have their
+# hooks applied and KVM compiled, or are reported as having none.  Late:
+# it fills a core while the long emulator stages end.
+job 9 archive - "" "Debian's kernel series: hooks applied and KVM compiled, or none (archive)" \
+	env FULL_KVERS="$kvers" lab/archive-kernels.sh
 # What lab/boot.sh does with an L1 that never ends: its kernel is no matter.
 k=${kvers%% *}
 job 4 watchdog "$k" "build-$k" "lab: boot.sh's watchdog, a stall and a timeout, AMD (linux-$k)" tests/lab/watchdog.sh
-# make deb-check makes a root file system and chroots into it: as another
-# user its stages are skipped, and the table and the last line say so.
+# make deb-check makes a root file system and chroots into it, and the
+# archive stage installs Debian's kernel sources: as another user these
+# stages are skipped, and the table and the last line say so.
 skipped=0
 if [ "$(id -u)" -ne 0 ]; then
 	for id in "${ids[@]}"; do
-		[[ $id == deb-check-* ]] || continue
+		[[ $id == deb-check-* || $id == archive ]] || continue
 		state[$id]=skipped nok[$id]=0 nfail[$id]=0 dt[$id]=0 t0[$id]=0 skipped=$((skipped + 1))
 		title[$id]="${title[$id]}: SKIPPED, needs root"
-		echo "=== ${title[$id]} (mmdebstrap, chroot; sudo make check runs it)"
+		echo "=== ${title[$id]} (apt-get, mmdebstrap, chroot; sudo make check runs it)"
 	done
 fi
 # sort -s keeps the order of declaration among equals.
