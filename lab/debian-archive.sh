@@ -21,9 +21,13 @@ bookworm_sources() {
 # headers_pkg VERSION: linux-headers-<abi>, the package that
 # linux-headers-amd64 of VERSION depends on - the ABI of that very kernel
 # version (the archive also lists older ABIs: pick by version, not by the
-# highest number); nothing if the archive has no such version.
+# highest number); nothing if the archive has no such version.  A release's
+# second kernel (bookworm-security's 6.12) has a meta-package of its own,
+# linux-headers-X.Y-amd64, and is asked through that one.
 headers_pkg() {
-	apt-cache show "linux-headers-amd64=$1" 2>/dev/null |
+	local series
+	series=$(echo "$1" | cut -d. -f1-2)
+	apt-cache show "linux-headers-amd64=$1" "linux-headers-$series-amd64=$1" 2>/dev/null |
 		sed -n 's/^Depends: \(linux-headers-[^ ,]*\).*/\1/p' | head -n 1
 }
 
