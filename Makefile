@@ -1,25 +1,30 @@
 # kvm-exitstat: VM exit counts per reason, read from inside the guest.
 # `make demo` and `make check` are the two commands a newcomer needs.
 
-KVER ?= 6.1
+# The default kernel is the one this machine's Debian release runs: 6.1 on
+# Debian 12, 6.12 on Debian 13 (lab/env.sh).
+ifndef KVER
+KVER := $(shell bash -c 'unset KVER; . lab/env.sh && echo $$KVER')
+endif
 export KVER
 # make check: the kernels to check, side by side (CI: KVERS="6.1 6.12").
 KVERS ?= $(KVER)
 export KVERS
 
 # Debian packages: building the kernel and the tests, then running the lab.
-# Debian ships 6.1 in the release itself and 6.12 in its backports suite;
-# any other series (7.3 in trixie-backports, 7.2 in sid) is fetched from the
-# suite that has it by lab/kernel-source.sh.
+# The kernel sources come from lab/kernel-source.sh: Debian's
+# linux-source-X.Y in its newest point release, from this release's suites
+# where it has the series (Debian 12: 6.1, and 6.12 in bookworm-security),
+# else from the suite that has it (7.3: trixie-backports; 7.2: sid).
 # pahole: Kconfig records its version in .config; Debian's 6.12 headers pull
 # it in, so without it here the lab's and the stock tree's configs could be
 # made on either side of that install and differ.
-RELEASE_SERIES := 6.1 6.12
-ksrc_pkg = linux-source-$(1)$(if $(filter 6.1,$(1)),,/backports)
-KSRC_PKG := $(sort $(foreach v,$(filter $(RELEASE_SERIES),$(KVER) $(KVERS)),$(call ksrc_pkg,$(v))))
-KSRC_ARCHIVE := $(sort $(filter-out $(RELEASE_SERIES),$(KVER) $(KVERS)))
+# libclang-rt-N-dev: the sanitizers' runtime of the release's clang (14 in
+# Debian 12, 19 in Debian 13).
+CLANG_RT := libclang-rt-$(or $(shell apt-cache depends clang 2>/dev/null | \
+	sed -n 's/^ *Depends: clang-\([0-9]*\)$$/\1/p' | head -n 1),14)-dev
 DEPS_BUILD := gcc make bc bison flex libelf-dev libssl-dev cpio pahole \
-	$(KSRC_PKG) libcmocka-dev python3-ply python3-git clang libclang-rt-14-dev
+	libcmocka-dev python3-ply python3-git clang $(CLANG_RT)
 DEPS_LAB := busybox-static qemu-system-x86 bochs bochsbios vgabios bochs-term \
 	isolinux syslinux-common xorriso cpuid kmod openssl procps
 # make deb, make deb-check and the cloud guest (in make check too).
@@ -60,7 +65,7 @@ help:
 
 deps:
 	@lab/deps.sh $(DEPS_BUILD) $(DEPS_LAB)
-	@for s in $(KSRC_ARCHIVE); do lab/kernel-source.sh $$s >/dev/null || exit; done
+	@for s in $(sort $(KVER) $(KVERS)); do lab/kernel-source.sh $$s >/dev/null || exit; done
 
 demo: deps
 	@lab/demo.sh

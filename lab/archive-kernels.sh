@@ -50,7 +50,7 @@ for line in "${series[@]}"; do
 	s=${line%% *} v=${line#* } t0=$SECONDS
 	if [[ $full == *" $s "* ]]; then
 		have=$(dpkg-query -W -f='${Version}' "linux-source-$s" 2>/dev/null)
-		table+=("$(printf '%-6s %-22s %s' "$s" "$v" "checked whole by this make check's other stages, on $have$([ "$have" = "$v" ] || echo ", not on this newest one")")")
+		table+=("$(printf '%-6s %-22s %s' "$s" "$v" "checked whole by this make check's other stages, on $have$([ "${have%%-*}" = "${v%%-*}" ] || echo ", an older release than this")")")
 		continue
 	fi
 	if [ ! -f "$TOP/kernel/linux-$s/hooks.patch" ]; then

@@ -3,7 +3,9 @@
 # root it installs what is missing; otherwise it prints the one command that
 # does and exits 2, so a newcomer's first `make` says exactly what to type.
 # A name written PKG/backports comes from the release's backports suite,
-# which lab/add-backports.sh adds first; one written PKG=VERSION must be
+# which lab/add-backports.sh adds first; one written PKG/newest must be
+# installed in the version apt would install now (Debian's kernel sources
+# move on, and the hooks follow the newest); one written PKG=VERSION must be
 # installed in exactly that version.
 # EXITSTAT_NO_INSTALL=1: only check, never install - for builds run where
 # apt must not be used, such as DKMS's during a package install (apt holds
@@ -22,6 +24,11 @@ missing=() backports=0
 for pkg in "$@"; do
 	name=${pkg%/*} want=
 	case $name in *=*) want=${name#*=} name=${name%%=*} ;; esac
+	if [ "${pkg#*/}" = newest ]; then
+		want=$(apt-cache policy "$name" 2>/dev/null | sed -n 's/^  Candidate: //p')
+		[ "$want" != "(none)" ] || want=
+		pkg=$name${want:+=$want}
+	fi
 	status=$(dpkg-query -W -f='${Status} ${Version}' "$name" 2>/dev/null) || status=
 	[ "${status% *}" = "install ok installed" ] && [ -z "$want" ] && continue
 	[ "$status" = "install ok installed $want" ] && continue

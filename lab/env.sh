@@ -1,7 +1,14 @@
 # Sourced by the lab scripts: where the kernel tree and lab outputs live.
 # The tree lives outside git, in a cache that survives `git clean`; its path
 # must stay the same between runs or Kbuild rebuilds everything.
-KVER=${KVER:-6.1}
+# The default kernel: the one this machine's Debian release runs (6.1 on
+# Debian 12, 6.12 on Debian 13 and later).
+if [ -z "${KVER:-}" ]; then
+	case $(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}") in
+	bullseye | bookworm | "") KVER=6.1 ;;
+	*) KVER=6.12 ;;
+	esac
+fi
 EXITSTAT_CACHE=${EXITSTAT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-exitstat}
 KTREE=${KTREE:-$EXITSTAT_CACHE/linux-$KVER}
 LABDIR=${LABDIR:-$EXITSTAT_CACHE/lab-$KVER}

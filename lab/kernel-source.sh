@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Makes sure Debian's linux-source-SERIES is installed in the newest point
-# release the archive has, for a series this machine's own release does not
-# carry (7.3 lives in trixie-backports, 7.2 in sid): the package is fetched
-# through lab/debian-archive.sh's private apt state and installed as a local
-# .deb (it needs only binutils and xz-utils), so apt knows it and removes it
-# like any other, and the machine's apt sources stay as they are.  Series
-# the release has (6.1; 6.12 from its backports) are left to lab/deps.sh.
+# release there is, the one the hooks are made for.  A series this
+# machine's release has (Debian 12: 6.1, and 6.12 in bookworm-security) is
+# installed by lab/deps.sh from the machine's own suites.  Any other (7.3
+# lives in trixie-backports, 7.2 in sid; 6.1 is not in Debian 13) is
+# fetched through lab/debian-archive.sh's private apt state and installed as
+# a local .deb (it needs only binutils and xz-utils), so apt knows it and
+# removes it like any other, and the machine's apt sources stay as they are.
 # Prints "linux-source-SERIES VERSION".  Not root: says the one command that
 # installs it and exits 2.
 # usage: lab/kernel-source.sh SERIES
@@ -17,12 +18,8 @@ series=${1:?usage: $0 SERIES}
 pkg=linux-source-$series
 installed=$(dpkg-query -W -f='${Status} ${Version}' "$pkg" 2>/dev/null) || installed=
 if [ -n "$(apt-cache madison "$pkg" 2>/dev/null)" ]; then
-	# This release offers it: lab/deps.sh installed it.
-	[ "${installed% *}" = "install ok installed" ] || {
-		echo "kernel-source: $pkg is not installed (make deps installs it)" >&2
-		exit 2
-	}
-	echo "$pkg ${installed##* }"
+	"$TOP/lab/deps.sh" "$pkg/newest" >&2
+	echo "$pkg $(dpkg-query -W -f='${Version}' "$pkg")"
 	exit 0
 fi
 archive_apt || exit 2

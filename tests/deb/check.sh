@@ -5,7 +5,7 @@
 #    its apt sources name it), holding linux-headers-<abi>, the kernel
 #    linux-image-<abi> (whose own kvm.ko ours must win over) and
 #    linux-source-$KVER of the same version (KVER=6.1, the default, from
-#    bookworm; KVER=6.12 from bookworm-backports), dkms and the build tools;
+#    bookworm; KVER=6.12 from bookworm-security), dkms and the build tools;
 #  - apt-get install of the .deb, dkms autoinstall for <abi> (what a kernel
 #    install runs): the modules are in updates/dkms, modprobe takes them,
 #    their vermagic is <abi>, kvm.ko has exitstat_enable;
@@ -48,7 +48,7 @@ deb=$TOP/build/kvm-exitstat-dkms_${ver}_all.deb
 
 # The archive: this machine's own Debian bookworm suites, as apt knows them
 # (bookworm's kernel source and headers come from bookworm-security).
-sources=$(bookworm_sources "$([ "$KVER" = 6.1 ] || echo backports)") || exit 2
+sources=$(bookworm_sources) || exit 2
 # The lab's $KVER source (make deps installs it), and the headers and image
 # of that very version: the version the hooks are checked against.
 srcver=$(dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null) ||
