@@ -11,7 +11,9 @@ set -euo pipefail
 out=$TOP/build/series-$KVER
 wt=$EXITSTAT_CACHE/series-$KVER
 hooks=$TOP/kernel/linux-$KVER/hooks.patch
-sel=tools/testing/selftests/kvm/x86_64
+selmk=tools/testing/selftests/kvm
+arch=$(selftest_arch "$KTREE/$selmk")	# x86_64 before 7.x, x86 since
+sel=$selmk/$arch
 [ -f "$KTREE/.config" ] || { echo "build the lab kernel first (make kernel)" >&2; exit 1; }
 
 git_wt() { git -C "$wt" -c user.name="kvm-exitstat developers" \
@@ -41,10 +43,13 @@ open(path, 'w').write(text[:end] + section + text[end:])
 EOF
 }
 
-# The object list of arch/x86/kvm/Makefile at a given step.
+# The object list of arch/x86/kvm/Makefile at a given step: after
+# mmu/spte.o on its line (6.x), or on a line of their own after the line
+# that ends with it (7.x, where that line is full), as the hooks do.
 kvm_objects() {
 	git_wt show pristine:arch/x86/kvm/Makefile |
-		sed "s|^\(\t\t\t   mmu/spte.o\)\$|\1 $*|" > "$wt/arch/x86/kvm/Makefile"
+		sed -e "s|^\(\t\t\t   mmu/spte.o\)\$|\1 $*|" -e t \
+			-e "s|^\(\t\t\t   .* mmu/spte.o\)\$|\1 \\\\\n\t\t\t   $*|" > "$wt/arch/x86/kvm/Makefile"
 }
 
 commit() {	# commit SUBJECT BODY [NEW-FILE...]: then compile KVM
@@ -150,9 +155,11 @@ vcpu->stat and element 0 only, so they skip these; the exitstat debugfs
 files show every reason."
 
 cp "$TOP/tests/lab/exitstat_test.c" "$wt/$sel/exitstat_test.c"
-sed -i 's|^TEST_GEN_PROGS_x86_64 = x86_64/cpuid_test$|&\nTEST_GEN_PROGS_x86_64 += x86_64/exitstat_test|' \
-	"$wt/tools/testing/selftests/kvm/Makefile"
-grep -q exitstat_test "$wt/tools/testing/selftests/kvm/Makefile"
+# The list of x86 tests: in the Makefile before 7.x, in Makefile.kvm since.
+mk=$wt/$selmk/Makefile
+[ -f "$mk.kvm" ] && mk=$mk.kvm
+sed -i -E "s|^TEST_GEN_PROGS_$arch \+?= $arch/cpuid_test\$|&\nTEST_GEN_PROGS_$arch += $arch/exitstat_test|" "$mk"
+grep -q exitstat_test "$mk"
 maintainers "$uapi" "$vcpuh" arch/x86/kvm/exitstat_core.* arch/x86/kvm/exitstat.* \
 	arch/x86/kvm/exitstat_debugfs.c "$sel/exitstat_test.c"
 commit "KVM: selftests: add exitstat_test" \
@@ -160,8 +167,8 @@ commit "KVM: selftests: add exitstat_test" \
 the undefined and unhandled reasons, cycles, isolation between VMs, two
 vCPUs, and the runtime switch." "$sel/exitstat_test.c"
 make -C "$wt" -s headers >/dev/null
-make -C "$wt/tools/testing/selftests/kvm" EXTRA_CFLAGS=-static \
-	TEST_GEN_PROGS_x86_64=x86_64/exitstat_test > "$out.build.log" 2>&1 || {
+make -C "$wt/$selmk" EXTRA_CFLAGS=-static \
+	"TEST_GEN_PROGS_$arch=$arch/exitstat_test" > "$out.build.log" 2>&1 || {
 	tail -30 "$out.build.log" >&2
 	echo "series: the selftest does not build" >&2
 	exit 1
