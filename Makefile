@@ -19,12 +19,10 @@ export KVERS
 # pahole: Kconfig records its version in .config; Debian's 6.12 headers pull
 # it in, so without it here the lab's and the stock tree's configs could be
 # made on either side of that install and differ.
-# libclang-rt-N-dev: the sanitizers' runtime of the release's clang (14 in
+# libclang-rt-dev: the sanitizers' runtime of the release's own clang (14 in
 # Debian 12, 19 in Debian 13).
-CLANG_RT := libclang-rt-$(or $(shell apt-cache depends clang 2>/dev/null | \
-	sed -n 's/^ *Depends: clang-\([0-9]*\)$$/\1/p' | head -n 1),14)-dev
 DEPS_BUILD := gcc make bc bison flex libelf-dev libssl-dev cpio pahole \
-	libcmocka-dev python3-ply python3-git clang $(CLANG_RT)
+	libcmocka-dev python3-ply python3-git clang libclang-rt-dev
 DEPS_LAB := busybox-static qemu-system-x86 bochs bochsbios vgabios bochs-term \
 	isolinux syslinux-common xorriso cpuid kmod openssl procps
 # make deb, make deb-check and the cloud guest (in make check too).
