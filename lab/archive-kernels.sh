@@ -29,9 +29,7 @@ build_kvm() {	# build_KVM SERIES: hooks applied and KVM compiled in a scratch tr
 		return 1
 	}
 	"$TOP/lab/put-sources.sh" "$tree"
-	make -C "$tree" -s tinyconfig >/dev/null &&
-		(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "$TOP/lab/lab.config" >/dev/null) &&
-		make -C "$tree" -s olddefconfig || return 1
+	"$TOP/lab/configure.sh" "$tree" || return 1
 	# A directory target compiles every object of it (no link, no modpost):
 	# all that the hooks and our files can break.
 	if ! make -C "$tree" -j"$(nproc)" arch/x86/kvm/ >"$log" 2>&1; then

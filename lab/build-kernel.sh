@@ -42,15 +42,7 @@ fi
 fragment=$TOP/lab/lab.config
 if ! cmp -s "$fragment" "$KTREE/.exitstat-config"; then
 	echo "kvm-exitstat: configuring (tinyconfig + lab/lab.config)"
-	make -C "$KTREE" -s tinyconfig >/dev/null
-	(cd "$KTREE" && scripts/kconfig/merge_config.sh -m .config "$fragment" >/dev/null)
-	make -C "$KTREE" -s olddefconfig
-	for opt in KVM KVM_INTEL KVM_AMD; do
-		grep -q "^CONFIG_$opt=m" "$KTREE/.config" || {
-			echo "CONFIG_$opt=m did not survive olddefconfig" >&2
-			exit 1
-		}
-	done
+	"$TOP/lab/configure.sh" "$KTREE"
 	cp "$fragment" "$KTREE/.exitstat-config"
 fi
 

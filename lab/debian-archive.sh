@@ -47,11 +47,10 @@ ARCHIVE_SUITES="bullseye bullseye-security bookworm bookworm-security bookworm-b
 trixie trixie-security trixie-backports forky sid"
 ARCHIVE_APT=()
 archive_apt() {	# sets ARCHIVE_APT: apt-get/apt-cache options for that state
-	local dir=$EXITSTAT_CACHE/apt main sec s
-	main=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' |
-		awk '$2 !~ /-(security|updates|backports)$/ { print $1; exit }')
-	sec=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' |
-		awk '$2 ~ /-security$/ { print $1; exit }')
+	local dir=$EXITSTAT_CACHE/apt main sec s targets
+	targets=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages')
+	main=$(awk '$2 !~ /-(security|updates|backports)$/ { print $1; exit }' <<<"$targets")
+	sec=$(awk '$2 ~ /-security$/ { print $1; exit }' <<<"$targets")
 	[ -n "$main" ] || { echo "this machine's apt sources name no Debian suite to derive the others from" >&2; return 2; }
 	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
 	: >>"$dir/status"

@@ -16,7 +16,6 @@ set -euo pipefail
 
 series=${1:?usage: $0 SERIES}
 pkg=linux-source-$series
-installed=$(dpkg-query -W -f='${Status} ${Version}' "$pkg" 2>/dev/null) || installed=
 if [ -n "$(apt-cache madison "$pkg" 2>/dev/null)" ]; then
 	"$TOP/lab/deps.sh" "$pkg/newest" >&2
 	echo "$pkg $(dpkg-query -W -f='${Version}' "$pkg")"
@@ -24,6 +23,7 @@ if [ -n "$(apt-cache madison "$pkg" 2>/dev/null)" ]; then
 fi
 archive_apt || exit 2
 want=$(archive_newest "$pkg")
+installed=$(dpkg-query -W -f='${Status} ${Version}' "$pkg" 2>/dev/null) || installed=
 [ -n "$want" ] || { echo "kernel-source: no $pkg in Debian's archive (suites: $(echo $ARCHIVE_SUITES))" >&2; exit 2; }
 if [ "$installed" = "install ok installed $want" ]; then
 	echo "$pkg $want"

@@ -43,8 +43,8 @@ build() {
 	flock 9
 	make -k -C "$sel" -j"$(nproc)" EXTRA_CFLAGS=-static >"$bin/build.log" 2>&1 || true
 	local t n all=()
-	for t in $(make -C "$sel" -s -f - <<<'include Makefile
-print: ; @echo $(TEST_GEN_PROGS_x86_64) $(TEST_GEN_PROGS_x86)' print 2>/dev/null); do
+	for t in $(make -C "$sel" -s -f - <<<"include Makefile
+print: ; @echo \$(TEST_GEN_PROGS_$(selftest_arch "$sel"))" print 2>/dev/null); do
 		n=$(basename "$t")
 		if [ -x "$sel/$t" ]; then
 			cp "$sel/$t" "$bin/$n" && strip "$bin/$n" && all+=("$n")
@@ -82,7 +82,7 @@ names=()
 for n in $(cat "$bin/list"); do
 	case $set in
 	quick) grep -qw "$n" <<<"$quick" || continue ;;
-	x86) [ -f "$sel/x86_64/$n.c" ] || [ -f "$sel/x86/$n.c" ] || continue ;;
+	x86) [ -f "$sel/$(selftest_arch "$sel")/$n.c" ] || continue ;;
 	esac
 	names+=("$n")
 done
