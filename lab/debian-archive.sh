@@ -23,13 +23,25 @@ bookworm_sources() {
 # version (the archive also lists older ABIs: pick by version, not by the
 # highest number); nothing if the archive has no such version.  A release's
 # second kernel (bookworm-security's 6.12) has a meta-package of its own,
-# linux-headers-X.Y-amd64, and is asked through that one.
+# linux-headers-X.Y-amd64, and is asked through that one.  (7.x's meta-
+# package depends on linux-base-amd64 first.)
+# A version this machine's own suites do not have (7.3 on Debian 12) is
+# asked of the archive's (archive_apt).
 headers_pkg() {
-	local series
+	local series pkg
 	series=$(echo "$1" | cut -d. -f1-2)
-	apt-cache show "linux-headers-amd64=$1" "linux-headers-$series-amd64=$1" 2>/dev/null |
-		sed -n 's/^Depends: \(linux-headers-[^ ,]*\).*/\1/p' | head -n 1
+	pkg=$(apt-cache show "linux-headers-amd64=$1" "linux-headers-$series-amd64=$1" 2>/dev/null |
+		sed -n 's/^Depends:.*\(linux-headers-[^ ,]*\).*/\1/p' | head -n 1)
+	if [ -z "$pkg" ] && archive_apt; then
+		pkg=$(apt-cache "${ARCHIVE_APT[@]}" show "linux-headers-amd64=$1" "linux-headers-$series-amd64=$1" 2>/dev/null |
+			sed -n 's/^Depends:.*\(linux-headers-[^ ,]*\).*/\1/p' | head -n 1)
+	fi
+	echo "$pkg"
 }
+
+# host_has PACKAGE=VERSION: this machine's own suites have it (so apt here
+# installs it, and it runs here).
+host_has() { [ -n "$(apt-cache show "$1" 2>/dev/null | head -n 1)" ]; }
 
 # mmdebstrap options for a root that is thrown away if anything fails: dpkg
 # without an fsync per file (minutes on a slow disk), and that setting not
@@ -45,22 +57,17 @@ MMDEBSTRAP_UNSAFE_IO=(--dpkgopt=force-unsafe-io
 # candidates, never a series' newest point release.
 ARCHIVE_SUITES="bullseye bullseye-security bookworm bookworm-security bookworm-backports
 trixie trixie-security trixie-backports forky sid"
-ARCHIVE_APT=()
+ARCHIVE_APT=() ARCHIVE_URI= ARCHIVE_SECURITY_URI=
 archive_apt() {	# sets ARCHIVE_APT: apt-get/apt-cache options for that state
-	local dir=$EXITSTAT_CACHE/apt main sec s targets
+	local dir=$EXITSTAT_CACHE/apt s targets
+	[ ${#ARCHIVE_APT[@]} -eq 0 ] || return 0
 	targets=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages')
-	main=$(awk '$2 !~ /-(security|updates|backports)$/ { print $1; exit }' <<<"$targets")
-	sec=$(awk '$2 ~ /-security$/ { print $1; exit }' <<<"$targets")
-	[ -n "$main" ] || { echo "this machine's apt sources name no Debian suite to derive the others from" >&2; return 2; }
+	ARCHIVE_URI=$(awk '$2 !~ /-(security|updates|backports)$/ { print $1; exit }' <<<"$targets")
+	ARCHIVE_SECURITY_URI=$(awk '$2 ~ /-security$/ { print $1; exit }' <<<"$targets")
+	[ -n "$ARCHIVE_URI" ] || { echo "this machine's apt sources name no Debian suite to derive the others from" >&2; return 2; }
 	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
 	: >>"$dir/status"
-	: >"$dir/sources.list.new"
-	for s in $ARCHIVE_SUITES; do
-		case $s in
-		*-security) [ -z "$sec" ] || echo "deb $sec $s main" ;;
-		*) echo "deb $main $s main" ;;
-		esac
-	done >"$dir/sources.list.new"
+	for s in $ARCHIVE_SUITES; do archive_source_line "$s"; done >"$dir/sources.list.new"
 	ARCHIVE_APT=(-o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/nonexistent
 		-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" -o "Dir::State::status=$dir/status"
 		-o APT::Sandbox::User=root -o Acquire::Languages=none)
@@ -68,12 +75,23 @@ archive_apt() {	# sets ARCHIVE_APT: apt-get/apt-cache options for that state
 	if ! cmp -s "$dir/sources.list.new" "$dir/sources.list" ||
 		[ -z "$(find "$dir/lists" -maxdepth 1 -name '*Packages*' -mmin -60 -print -quit)" ]; then
 		mv "$dir/sources.list.new" "$dir/sources.list"
-		apt-get "${ARCHIVE_APT[@]}" -qq update >&2 || {
+		# Stages side by side ask at once: apt's lists take one writer.
+		flock "$dir/lists/.kvm-exitstat-lock" apt-get "${ARCHIVE_APT[@]}" -qq update >&2 || {
 			echo "cannot read Debian's archive (apt-get update of $dir/sources.list failed)" >&2
+			ARCHIVE_APT=()
 			return 2
 		}
 	fi
 	rm -f "$dir/sources.list.new"
+}
+
+# archive_source_line SUITE: its sources.list line, from the URIs that
+# archive_apt derived (a security suite has a URI of its own).
+archive_source_line() {
+	case $1 in
+	*-security) [ -z "$ARCHIVE_SECURITY_URI" ] || echo "deb $ARCHIVE_SECURITY_URI $1 main" ;;
+	*) echo "deb $ARCHIVE_URI $1 main" ;;
+	esac
 }
 
 # archive_sources: "SERIES VERSION" of every linux-source-SERIES in the
@@ -89,8 +107,12 @@ archive_sources() {
 		sort -V | awk '{ v[$1] = $2 } END { for (s in v) print s, v[s] }' | sort -V
 }
 
-# archive_newest PACKAGE: its highest version in the archive's suites.
+# archive_newest PACKAGE [SUITE...]: its highest version in the archive's
+# suites (or in those named).
 archive_newest() {
-	apt-cache "${ARCHIVE_APT[@]}" madison "$1" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' |
-		sort -V | tail -n 1
+	local pkg=$1
+	shift
+	apt-cache "${ARCHIVE_APT[@]}" madison "$pkg" |
+		awk -F'|' -v only=" $* " '{ gsub(/ /, "", $2); split($3, a, " "); sub(/\/.*/, "", a[2]) }
+			only == "  " || index(only, " " a[2] " ") { print $2 }' | sort -V | tail -n 1
 }
