@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # make deb-check: the DKMS package (make deb) installed, built and removed
-# in a Debian bookworm root file system, as on a user's machine:
-#  - a root made by mmdebstrap from this machine's own Debian archive (as
-#    its apt sources name it), holding linux-headers-<abi>, the kernel
-#    linux-image-<abi> (whose own kvm.ko ours must win over) and
-#    linux-source-$KVER of the same version (KVER=6.1, the default, from
-#    bookworm; KVER=6.12 from bookworm-security), dkms and the build tools;
+# in a Debian root file system, as on a user's machine:
+#  - a root made by lab/debian-root.sh from Debian's archive, of the release
+#    whose kernel is the series' newest point release (6.1: Debian 12 and
+#    bookworm-security; 6.12: Debian 13; 7.3: Debian 13 and trixie-
+#    backports), holding linux-headers-<abi>, the kernel linux-image-<abi>
+#    (whose own kvm.ko ours must win over) and linux-source-$KVER of the
+#    same version, dkms and the build tools;
 #  - apt-get install of the .deb, dkms autoinstall for <abi> (what a kernel
 #    install runs): the modules are in updates/dkms, modprobe takes them,
 #    their vermagic is <abi>, kvm.ko has exitstat_enable;
@@ -16,9 +17,8 @@
 #    which cloud-init sets up from tests/cloud/user-data (DEB_CLOUD=0: not);
 #  - a kernel series without hooks fails cleanly, saying so in make.log;
 #  - apt-get remove takes every module out again.
-# The root is kept as a tarball under $EXITSTAT_CACHE/deb-root/, one per
-# kernel series, keyed by the archive, the package list and the packages'
-# versions, so only the first run downloads.  Needs root (mmdebstrap, chroot).
+# The root is kept as a tarball (lab/debian-root.sh), so only the first
+# run downloads.  Needs root (mmdebstrap, chroot).
 # Ends with "N passed, N failed"; exit 1 if anything failed, 2 if
 # something is missing first (the .deb, root, the archive).
 set -uo pipefail
@@ -46,51 +46,17 @@ fi
 deb=$TOP/build/kvm-exitstat-dkms_${ver}_all.deb
 [ -f "$deb" ] || die 2 "$deb missing: make deb first"
 
-# The archive: this machine's own Debian bookworm suites, as apt knows them
-# (bookworm's kernel source and headers come from bookworm-security).
-sources=$(bookworm_sources) || exit 2
-# The lab's $KVER source (make deps installs it), and the headers and image
-# of that very version: the version the hooks are checked against.
-srcver=$(dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null) ||
-	die 2 "linux-source-$KVER is not installed (make deps installs it)"
-hpkg=$(headers_pkg "$srcver")
-[ -n "$hpkg" ] || die 2 "the archive has no linux-headers-amd64 $srcver to match linux-source-$KVER $srcver: apt-get update, or wait for the archive to catch up"
-abi=${hpkg#linux-headers-}
-# initramfs-tools: the root is also booted, on Debian's own initrd;
-# qemu-system-x86: there, it launches the cloud guest, as on a user's host.
-pkgs=(dkms gcc make git kmod xz-utils binutils initramfs-tools qemu-system-x86)
-pinned=("linux-source-$KVER=$srcver" "$hpkg=$srcver" "linux-image-$abi=$srcver")
-key=$( { echo "$sources"; for p in "${pkgs[@]}"; do
-	echo "$p=$(apt-cache policy "$p" | sed -n 's/^  Candidate: //p')"; done
-	printf '%s\n' "${pinned[@]}"; } | sha256sum | cut -c1-16)
-cache=$EXITSTAT_CACHE/deb-root
-tarball=$cache/bookworm-$KVER-$key.tar
-echo "deb-check: kernel $abi, linux-source-$KVER $srcver; root $tarball"
-
-if [ ! -f "$tarball" ]; then
-	# Reachable at all?  Ask for the first suite's Release file, with apt's
-	# own downloader, before mmdebstrap's longer failure.
-	mirror=$(awk '$3 == "bookworm" { print $2; exit }' <<<"$sources")
-	probe=$(mktemp)
-	if ! timeout 60 /usr/lib/apt/apt-helper download-file "${mirror%/}/dists/bookworm/Release" "$probe" >/dev/null 2>&1; then
-		rm -f "$probe"
-		die 2 "the Debian archive $mirror cannot be reached (needed once, to make the root file system; later runs use $cache)"
-	fi
-	rm -f "$probe"
-	mkdir -p "$cache"
-	rm -f "$cache/bookworm-$KVER"-*.tar	# an older key's: other versions
-	echo "deb-check: mmdebstrap bookworm: ${pkgs[*]} ${pinned[*]} (once; several minutes)"
-	t0=$SECONDS
-	if ! echo "$sources" | nice mmdebstrap --variant=apt --mode=root --format=tar "${MMDEBSTRAP_UNSAFE_IO[@]}" \
-		--include="$(IFS=,; echo "${pkgs[*]},${pinned[*]}")" \
-		bookworm "$tarball.tmp" - >"$cache/mmdebstrap-$KVER.log" 2>&1; then
-		tail -n 20 "$cache/mmdebstrap-$KVER.log" >&2
-		rm -f "$tarball.tmp"
-		die 2 "mmdebstrap failed (log: $cache/mmdebstrap-$KVER.log): is the archive reachable, and has it these versions?"
-	fi
-	mv "$tarball.tmp" "$tarball"
-	echo "deb-check: root file system made in $((SECONDS - t0)) s"
-fi
+# The root: the release whose kernel is the newest point release of the
+# series in Debian's archive, with that kernel (6.1: bookworm-security; 6.12:
+# trixie's own; 7.3: trixie-backports), made once by lab/debian-root.sh.
+archive_apt || exit 2
+srcver=$(archive_newest "linux-source-$KVER")
+[ -n "$srcver" ] || die 2 "Debian's archive has no linux-source-$KVER"
+vars=$("$TOP/lab/debian-root.sh" "$srcver") || exit 2
+eval "$vars"
+abi=$DEB_ABI tarball=$DEB_ROOT_TAR
+cache=${tarball%/*}
+echo "deb-check: Debian $DEB_SUITE, kernel $abi, linux-source-$KVER $srcver; root $tarball"
 
 # A fresh root from the tarball for every run; /proc for dkms and apt
 # (mmdebstrap's tarball has the device nodes /dev needs).
@@ -135,7 +101,9 @@ else
 fi
 status=$(in_root dkms status)
 echo "dkms status: $status"
-if [ "$status" = "kvm-exitstat/$ver, $abi, x86_64: installed" ]; then
+# DKMS 3 (Debian 13) adds that the kernel's own modules are there too.
+if [ "$status" = "kvm-exitstat/$ver, $abi, x86_64: installed" ] ||
+   [ "$status" = "kvm-exitstat/$ver, $abi, x86_64: installed (Original modules exist)" ]; then
 	ok "dkms status: kvm-exitstat/$ver installed for $abi"
 else
 	bad "dkms status: '$status', expected 'kvm-exitstat/$ver, $abi, x86_64: installed'"
