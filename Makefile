@@ -7,7 +7,7 @@ ifndef KVER
 KVER := $(shell bash -c 'unset KVER; . lab/env.sh && echo $$KVER')
 endif
 export KVER
-# make check: the kernels to check, side by side (CI: KVERS="6.1 6.12").
+# make check: the kernels to check, side by side (CI: KVERS="6.1 6.12 7.3").
 KVERS ?= $(KVER)
 export KVERS
 

@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # `make check`: every test stage, for every kernel in KVERS (default: KVER),
-# run side by side where stages share nothing.  The emulators are single-
-# threaded, so two stages at a time keep a 2-core machine busy; a stage
+# run side by side where stages share nothing, one more at a time than the
+# machine has CPUs: the emulators are single-threaded, but the stages also
+# wait for the archive, the disk and a build's serial steps (two at a time
+# left a 2-core machine's CPUs a quarter idle in a whole run).  A stage
 # starts when the stages it needs have passed, by the priority given below.
 # The stages that use no kernel (unit tests, fuzz, report) run once, however
 # many kernels KVERS names.  Each stage writes its own log, printed whole
 # when the stage ends with a line "=== NAME: N passed, N failed, T s".  The end is
 # a table of every stage's wall time and the line "N passed, N failed":
 # cmocka tests and lab scenarios count one each, other stages one each.
-#   KVERS="6.1 6.12"  kernels to check (CI checks both)
-#   JOBS=N            stages at once (default: the number of CPUs)
+#   KVERS="6.1 6.12 7.3"  kernels to check (CI checks these)
+#   JOBS=N            stages at once (default: the number of CPUs, plus one)
 # Exits 1 if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 kvers=${KVERS:-${KVER:-6.1}}
-max=${JOBS:-$(nproc)}
+max=${JOBS:-$(($(nproc) + 1))}
 logs=$(. lab/env.sh && echo "$EXITSTAT_CACHE")/check
 rm -rf "$logs" && mkdir -p "$logs"
 start=$SECONDS
