@@ -107,12 +107,18 @@ archive_sources() {
 		sort -V | awk '{ v[$1] = $2 } END { for (s in v) print s, v[s] }' | sort -V
 }
 
-# archive_newest PACKAGE [SUITE...]: its highest version in the archive's
-# suites (or in those named).
+# archive_newest PACKAGE: its highest version in the archive's suites.
 archive_newest() {
-	local pkg=$1
+	archive_versions "" "$1" | sed 's/^[^=]*=//'
+}
+
+# archive_versions "SUITE..." PACKAGE...: "PACKAGE=VERSION" for each, its
+# highest version in the suites named (all if none), in one apt-cache call.
+archive_versions() {
+	local only=" $1 "
 	shift
-	apt-cache "${ARCHIVE_APT[@]}" madison "$pkg" |
-		awk -F'|' -v only=" $* " '{ gsub(/ /, "", $2); split($3, a, " "); sub(/\/.*/, "", a[2]) }
-			only == "  " || index(only, " " a[2] " ") { print $2 }' | sort -V | tail -n 1
+	apt-cache "${ARCHIVE_APT[@]}" madison "$@" |
+		awk -F'|' -v only="$only" '{ gsub(/ /, "", $1); gsub(/ /, "", $2); split($3, a, " "); sub(/\/.*/, "", a[2]) }
+			only == "  " || index(only, " " a[2] " ") { print $1 "=" $2 }' |
+		sort -t= -k1,1 -k2,2V | awk -F= '{ v[$1] = $0 } END { for (p in v) print v[p] }' | sort
 }

@@ -52,8 +52,7 @@ for s in $has; do
 	esac
 done
 key=$( { echo "$sources"; printf '%s\n' "${pinned[@]}"
-	# shellcheck disable=SC2086 # one suite a word
-	for p in "${pkgs[@]}"; do echo "$p=$(archive_newest "$p" $suites)"; done; } | sha256sum | cut -c1-16)
+	archive_versions "$suites" "${pkgs[@]}"; } | sha256sum | cut -c1-16)
 cache=$EXITSTAT_CACHE/deb-root
 tarball=$cache/$release-$KVER-$key.tar
 mkdir -p "$cache"
@@ -61,7 +60,8 @@ mkdir -p "$cache"
 exec 8>"$cache/.lock-$release-$KVER"
 flock 8
 if [ ! -f "$tarball" ]; then
-	rm -f "$cache/$release-$KVER"-*.tar	# an older key's: other versions
+	# An older key's (other versions), and its unpacked copy.
+	rm -rf "$cache/$release-$KVER"-*.tar "$cache/$release-$KVER"-*.d "$cache/$release-$KVER"-*.d.lock
 	echo "debian-root: mmdebstrap $release ($suites): ${pkgs[*]} ${pinned[*]} (once; several minutes)" >&2
 	t0=$SECONDS
 	if ! echo "$sources" | nice mmdebstrap --variant=apt --mode=root --format=tar "${MMDEBSTRAP_UNSAFE_IO[@]}" "${hooks[@]}" \
