@@ -46,7 +46,7 @@ help:
 	@echo "make checkpatch  only checkpatch --strict on the kernel side"
 	@echo "make lab         only the lab scenarios on both emulated vendors (L1_KERNEL=debian: on Debian's own kernel)"
 	@echo "make bench       cost of counting per exit vs stock KVM and its tracepoints"
-	@echo "make selftests   KVM's own selftests, stock KVM vs ours, same outcome (VENDOR=amd|intel, SET=all|quick|x86,"
+	@echo "make selftests   KVM's own selftests, stock KVM vs ours, same outcome (VENDOR=amd|intel, SET=all|quick|x86|generic,"
 	@echo "                 CLOCK=insn|host: L1 on an instruction clock, or on the host's (amd))"
 	@echo "make report      boot profile + Q3/Q4 answers, plotted: docs/report/ (both vendors)"
 	@echo "make series      the kernel side as a git format-patch series against Debian's tree (KVER)"
