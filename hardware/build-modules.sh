@@ -13,6 +13,8 @@
 #   OUT   build directory (default $EXITSTAT_CACHE/modules-<kernel release>)
 #   STOCK_KVM=1  build the source's own KVM, without kvm-exitstat: what
 #         lab/selftests.sh compares ours with (default OUT modules-stock-...)
+#   EXITSTAT=n  apply the hooks but build with CONFIG_KVM_EXITSTAT off: KVM
+#         as it is when the option is compiled out (default OUT modules-off-...)
 # Exit status: 0 built, 1 the build failed, 2 something to install or fix first.
 set -euo pipefail
 . "$(dirname "$0")/../lab/env.sh"
@@ -55,7 +57,11 @@ fi
 [ -e "$KSRC" ] ||
 	die 2 "no kernel source at $KSRC; on Debian: apt-get install linux-source-$series, or set KSRC to the source of $krel"
 stock=${STOCK_KVM:-0}
-OUT=${OUT:-$EXITSTAT_CACHE/modules-$([ "$stock" = 1 ] && echo stock-)$krel}
+exitstat=${EXITSTAT:-y}
+case $exitstat in y | n) ;; *) die 2 "EXITSTAT is y or n, not '$exitstat'" ;; esac
+[ "$stock" != 1 ] || exitstat=n	# (the source's own KVM has no such option)
+[ "$stock" = 1 ] && kind=stock- || { [ "$exitstat" = n ] && kind=off- || kind=; }
+OUT=${OUT:-$EXITSTAT_CACHE/modules-$kind$krel}
 src=$OUT/src
 # Two stages of make check may build the same modules at once: one at a time.
 mkdir -p "$OUT"
@@ -94,8 +100,9 @@ fi
 [ "$stock" = 1 ] || "$TOP/lab/put-sources.sh" "$src"
 
 log=$OUT/build.log
-echo "build-modules: building $([ "$stock" = 1 ] && echo "stock ")KVM for $krel (Linux $kver) against $KDIR (log: $log)"
-if ! make -C "$KDIR" M="$src/arch/x86/kvm" -j"$(nproc)" modules >"$log" 2>&1; then
+what=$([ "$stock" = 1 ] && echo "stock " || { [ "$exitstat" = n ] && echo "CONFIG_KVM_EXITSTAT=n "; })
+echo "build-modules: building ${what}KVM for $krel (Linux $kver) against $KDIR (log: $log)"
+if ! make -C "$KDIR" M="$src/arch/x86/kvm" -j"$(nproc)" CONFIG_KVM_EXITSTAT="$exitstat" modules >"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -40 >&2
 	die 1 "the build failed; see $log"
 fi

@@ -6,6 +6,8 @@
  * or kvm_exitstat_no_exit() where its run returns without one; x86.c calls
  * kvm_exitstat_done() once KVM has finished with that exit, either after
  * the exit handler or before a fastpath re-entry: exactly once per run.
+ * Without CONFIG_KVM_EXITSTAT these are empty and none of kvm-exitstat's
+ * files is built.
  */
 #ifndef ARCH_X86_KVM_EXITSTAT_H
 #define ARCH_X86_KVM_EXITSTAT_H
@@ -28,6 +30,8 @@
 #ifndef EXPORT_SYMBOL_FOR_KVM_INTERNAL
 #define EXPORT_SYMBOL_FOR_KVM_INTERNAL(sym)	EXPORT_SYMBOL_##GPL(sym)
 #endif
+
+#ifdef CONFIG_KVM_EXITSTAT
 
 extern struct static_key_true kvm_exitstat_counting;
 
@@ -118,5 +122,38 @@ static inline bool kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax,
 		return false;
 	return __kvm_exitstat_cpuid(vcpu, eax, ebx, ecx, edx);
 }
+
+#else /* !CONFIG_KVM_EXITSTAT */
+
+/*
+ * Compiled out: every hook is empty, struct kvm_vcpu has no counters and
+ * kvm_cpuid() answers the leaves as a KVM without this code does, in the
+ * very instructions (tests/lab/compiled-out.sh compares them with stock
+ * KVM's).  The hooks stay type-checked: exit() is a macro that takes the
+ * slot's size only, since computing a slot and dropping it still leaves
+ * its barrier() and the loads before it on the exit path.
+ */
+#define kvm_exitstat_exit(vcpu, slot)					\
+do {									\
+	(void)(vcpu);							\
+	(void)sizeof(slot);						\
+} while (0)
+static __always_inline void kvm_exitstat_done(struct kvm_vcpu *vcpu) {}
+static __always_inline void kvm_exitstat_no_exit(struct kvm_vcpu *vcpu) {}
+static inline void
+kvm_exitstat_vendor_init(enum kvm_exitstat_vendor vendor,
+			 int (*const *table)(struct kvm_vcpu *vcpu), u32 n) {}
+static inline void kvm_exitstat_create_vm_debugfs(struct kvm *kvm) {}
+static inline void kvm_exitstat_create_vcpu_debugfs(struct kvm_vcpu *vcpu,
+						    struct dentry *dir) {}
+static inline void kvm_exitstat_vcpu_create(struct kvm_vcpu *vcpu) {}
+static inline void kvm_exitstat_vcpu_free(struct kvm_vcpu *vcpu) {}
+static inline bool kvm_exitstat_cpuid(struct kvm_vcpu *vcpu, u32 *eax,
+				      u32 *ebx, u32 *ecx, u32 *edx)
+{
+	return false;
+}
+
+#endif /* CONFIG_KVM_EXITSTAT */
 
 #endif /* ARCH_X86_KVM_EXITSTAT_H */

@@ -22,6 +22,9 @@
 # instruction clock some only time out (hyperv_tlb_flush ends in 15 s on
 # the host's clock, and not in 60 on the instruction clock): x86 plus
 # generic is every test once, each where its outcome says most.
+# OURS=off: our side is KVM with the hooks but CONFIG_KVM_EXITSTAT off
+# (built here, out of tree, as hardware/ builds it): compiled out, it must
+# end every test as the stock KVM does (tests/lab/compiled-out.sh).
 # usage: lab/selftests.sh amd|intel [all|quick|x86|generic] [insn|host]
 #        (last line: N passed, N failed)
 #        lab/selftests.sh build    only build the tests and the stock KVM
@@ -37,6 +40,8 @@ bin=$LABDIR/selftests-bin
 # Stock KVM: the same source's kvm modules without the hooks, built out of
 # tree against this very kernel, so that the two runs differ in KVM only.
 stock=$EXITSTAT_CACHE/modules-stock-lab-$KVER
+ours=${OURS:-on}
+off=$EXITSTAT_CACHE/modules-off-lab-$KVER
 
 build() {
 	# Building the whole suite fails on some tests in 6.1 (dirty_log_test):
@@ -76,6 +81,11 @@ host/intel) echo "selftests: Bochs has only its instruction clock: CLOCK=host is
 *) echo "selftests: the clock is insn or host, not '$clock'" >&2; exit 2 ;;
 esac
 [ -s "$bin/list" ] && [ -f "$stock/kvm.ko" ] || build >/dev/null
+case $ours in
+on) ;;
+off) KDIR=$KTREE OUT=$off EXITSTAT=n "$TOP/hardware/build-modules.sh" ;;
+*) echo "selftests: OURS is on or off, not '$ours'" >&2; exit 2 ;;
+esac
 
 # Tests that finish in seconds even under Bochs: the Intel set for make check.
 # Not sync_regs_test: in 6.12 it races two threads for 3 x 2 s of L1's
@@ -94,7 +104,7 @@ for n in $(cat "$bin/list"); do
 done
 [ "$set" != x86 ] || mapfile -t names < <(printf '%s\n' "${names[@]}" | LC_ALL=C sort)
 echo "selftests: ${#names[@]} tests"
-out=$LABDIR/selftests-$vendor$([ "$clock" = insn ] || echo "-$clock")
+out=$LABDIR/selftests-$vendor$([ "$clock" = insn ] || echo "-$clock")$([ "$ours" = on ] || echo "-off")
 rm -rf "$out" && mkdir -p "$out"
 
 # In L1: every test under a time limit, REPEAT times; one line per run with
@@ -126,6 +136,7 @@ run() {	# run LABEL REPEAT NAME...: the outcomes in $out/LABEL.txt, the output i
 	local label=$1 repeat=$2 log=$out/serial-$1.log mods=
 	shift 2
 	[ "${label%-*}" = stock ] && mods=$stock
+	[ "${label%-*}" = patched ] && [ "$ours" = off ] && mods=$off
 	scenario "$out/scenario-$label.sh" "$repeat" "$@"
 	KVM_MODULES=$mods "$TOP/lab/initramfs.sh" "$out/initrd-$label.gz" "$out/scenario-$label.sh" \
 		"${@/#/$bin/}" >/dev/null

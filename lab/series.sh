@@ -43,13 +43,12 @@ open(path, 'w').write(text[:end] + section + text[end:])
 EOF
 }
 
-# The object list of arch/x86/kvm/Makefile at a given step: after
-# mmu/spte.o on its line (6.x), or on a line of their own after the line
-# that ends with it (7.x, where that line is full), as the hooks do.
+# The object list of arch/x86/kvm/Makefile at a given step: a line of its
+# own after Xen's, built with CONFIG_KVM_EXITSTAT, as the hooks have it.
 kvm_objects() {
 	git_wt show pristine:arch/x86/kvm/Makefile |
-		sed -e "s|^\(\t\t\t   mmu/spte.o\)\$|\1 $*|" -e t \
-			-e "s|^\(\t\t\t   .* mmu/spte.o\)\$|\1 \\\\\n\t\t\t   $*|" > "$wt/arch/x86/kvm/Makefile"
+		sed "s|^kvm-\$(CONFIG_KVM_XEN)\t+= xen.o\$|&\nkvm-\$(CONFIG_KVM_EXITSTAT) += $*|" > "$wt/arch/x86/kvm/Makefile"
+	grep -q "^kvm-\$(CONFIG_KVM_EXITSTAT) += $*\$" "$wt/arch/x86/kvm/Makefile"
 }
 
 commit() {	# commit SUBJECT BODY [NEW-FILE...]: then compile KVM
@@ -59,6 +58,9 @@ commit() {	# commit SUBJECT BODY [NEW-FILE...]: then compile KVM
 	[ $# -eq 0 ] || git_wt add -f -- "$@"	# Debian ignores the top level
 	git_wt commit -q -s -m "$subject" -m "$body"
 	echo "series: [$(git_wt rev-list --count pristine..HEAD)] $subject"
+	# The lab's config each time: before the patch that adds
+	# CONFIG_KVM_EXITSTAT, olddefconfig drops the option; after, it is on.
+	cp "$KTREE/.config" "$wt/.config"
 	make -C "$wt" -s -j"$(nproc)" olddefconfig modules_prepare >/dev/null
 	make -C "$wt" -s -j"$(nproc)" arch/x86/kvm/ > "$out.build.log" 2>&1 || {
 		cat "$out.build.log" >&2
@@ -80,13 +82,15 @@ vcpuh=arch/x86/include/asm/kvm_exitstat_vcpu.h
 cp "$TOP"/kernel/exitstat_core.[ch] "$wt/arch/x86/kvm/"
 cp "$TOP/include/asm/kvm_exitstat_vcpu.h" "$wt/$vcpuh"
 maintainers "$uapi" "$vcpuh" arch/x86/kvm/exitstat_core.*
+git -C "$wt" apply --include=arch/x86/kvm/Kconfig "$hooks"
 kvm_objects exitstat_core.o
 commit "KVM: x86: add kvm-exitstat reason tables and CPUID answer" \
 "Which exit reasons the Intel SDM and the AMD APM define, how they map to
 a dense counter index (AMD's exit codes are sparse), the per-vCPU
 counters, how a query of the leaves is answered and how the leaf binding
 is validated.  This part has no state and no locking, so it is also
-built into user-space tests." \
+built into user-space tests.  All of kvm-exitstat is built only with
+CONFIG_KVM_EXITSTAT, default n: a kernel without it is KVM as before." \
 	arch/x86/kvm/exitstat_core.c arch/x86/kvm/exitstat_core.h "$vcpuh"
 
 # The binary stats come in a patch of their own, after debugfs: until then
@@ -97,7 +101,7 @@ import re, sys
 cut = {
     'arch/x86/kvm/exitstat.c': [r'/\*\n \* The part of a read of @vcpu.*?\n}\n\n'],
     'arch/x86/kvm/exitstat.h': [r'/\*\n \* The counters in each vCPU.*?_SLOTS, 0\)\n\n'],
-    'arch/x86/kvm/x86.c': [r'\tKVM_EXITSTAT_STATS_DESC\(cycles.*?KVM_EXITSTAT_STATS_EXITS\),\n'],
+    'arch/x86/kvm/x86.c': [r'#ifdef CONFIG_KVM_EXITSTAT\n\tKVM_EXITSTAT_STATS_DESC\(cycles.*?KVM_EXITSTAT_STATS_EXITS\),\n#endif\n'],
     'include/linux/kvm_host.h': [r'(?<=\n)\n?/\* A vCPU stat named @stat_name.*?\n\t?}\n',
                                  r'\n/\*\n \* Whether a vCPU stat is a field.*?#endif\n'],
 }
@@ -114,7 +118,7 @@ stats_files=(arch/x86/kvm/x86.c include/linux/kvm_host.h virt/kvm/kvm_main.c)
 
 cp "$TOP"/kernel/exitstat.[ch] "$wt/arch/x86/kvm/"
 git -C "$wt" apply --exclude=arch/x86/kvm/debugfs.c --exclude=arch/x86/kvm/Makefile \
-	--exclude=virt/kvm/kvm_main.c "$hooks"
+	--exclude=arch/x86/kvm/Kconfig --exclude=virt/kvm/kvm_main.c "$hooks"
 without_stats
 maintainers "$uapi" "$vcpuh" arch/x86/kvm/exitstat_core.* arch/x86/kvm/exitstat.*
 kvm_objects exitstat.o exitstat_core.o

@@ -75,6 +75,10 @@ for k in $kvers; do
 		tests/hardware/check.sh
 	job 7 "lab-amd-$k" "$k" "stbuild-$k" "lab: AMD SVM under QEMU TCG (linux-$k)" \
 		lab/run-scenarios.sh amd
+	# The hooks with CONFIG_KVM_EXITSTAT off: KVM's modules rebuilt so,
+	# the stock KVM's code and selftest outcomes.
+	job 7 "off-$k" "$k" "stbuild-$k" "compiled out: CONFIG_KVM_EXITSTAT=n is the stock KVM (linux-$k)" \
+		tests/lab/compiled-out.sh
 	# The same scenarios on Debian's own kernel binary, with our modules
 	# built against its headers (as hardware/ builds them).
 	job 7 "lab-deb-$k" "$k" "stbuild-$k" "lab: Debian's own kernel as L1, AMD SVM under QEMU TCG (linux-$k)" \
