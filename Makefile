@@ -22,7 +22,7 @@ export KVERS
 # libclang-rt-dev: the sanitizers' runtime of the release's own clang (14 in
 # Debian 12, 19 in Debian 13).
 DEPS_BUILD := gcc make bc bison flex libelf-dev libssl-dev cpio pahole \
-	libcmocka-dev python3-ply python3-git clang libclang-rt-dev
+	libcmocka-dev python3-ply python3-git clang libclang-rt-dev groff-base
 DEPS_LAB := busybox-static qemu-system-x86 bochs bochsbios vgabios bochs-term \
 	isolinux syslinux-common xorriso cpuid kmod openssl procps
 # make deb, make deb-check and the cloud guest (in make check too).

@@ -39,6 +39,7 @@ job 0 fuzz - "" "fuzz (libFuzzer, 300000 inputs, seed 1)" make --no-print-direct
 job 0 report - "" "report: docs/report CSVs and the figures its README quotes" tests/report/check.sh
 job 0 tool - "" "exitstat: dynamic and static build" make --no-print-directory build/exitstat build/exitstat-static
 job 0 repro - "" "exitstat-static: the same file whichever directory builds it" tests/tool/reproducible.sh
+job 0 man - "" "man pages: groff -man -ww -z, not one warning" tests/tool/man.sh
 job 0 deb - "" "make deb: the DKMS package, by dpkg-buildpackage" make --no-print-directory deb
 for k in $kvers; do
 	job 1 "build-$k" "$k" "" "kernel build (linux-$k)" lab/build-kernel.sh
