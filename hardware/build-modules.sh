@@ -71,7 +71,7 @@ flock 8
 # The part of the source that becomes the three modules, and the top
 # Makefile that says which version it is.
 parts=(Makefile arch/x86/kvm virt/kvm include/linux/kvm_host.h)
-stamp="stock=$stock $(realpath "$KSRC") $(stat -c %Y "$KSRC") $(sha256sum "$hooks" "$TOP/hardware/Kbuild" | cut -d' ' -f1 | tr '\n' ' ')"
+stamp="stock=$stock $(realpath "$KSRC") $(stat -c %Y "$KSRC") $(sha256sum "$hooks" "$TOP/hardware/Kbuild" "$TOP/hardware/exitstat-off.h" | cut -d' ' -f1 | tr '\n' ' ')"
 if [ "$(cat "$src/.exitstat-stamp" 2>/dev/null)" != "$stamp" ]; then
 	echo "build-modules: taking ${parts[*]} from $KSRC"
 	rm -rf "$src"
@@ -93,7 +93,7 @@ if [ "$(cat "$src/.exitstat-stamp" 2>/dev/null)" != "$stamp" ]; then
 			die 1 "$(basename "$hooks") does not apply to $KSRC"
 	fi
 	mkdir -p "$src/include/trace" "$src/arch/x86/include/uapi/asm"	# both on -I
-	cp "$TOP/hardware/Kbuild" "$src/arch/x86/kvm/Kbuild"
+	cp "$TOP/hardware/Kbuild" "$TOP/hardware/exitstat-off.h" "$src/arch/x86/kvm/"
 	echo "$stamp" >"$src/.exitstat-stamp"
 fi
 # Our files, copied only when changed, so a rebuild compiles only them.
