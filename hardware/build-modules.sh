@@ -100,7 +100,8 @@ fi
 [ "$stock" = 1 ] || "$TOP/lab/put-sources.sh" "$src"
 
 log=$OUT/build.log
-what=$([ "$stock" = 1 ] && echo "stock " || { [ "$exitstat" = n ] && echo "CONFIG_KVM_EXITSTAT=n "; })
+what=
+[ "$stock" = 1 ] && what="stock " || { [ "$exitstat" = y ] || what="CONFIG_KVM_EXITSTAT=n "; }
 echo "build-modules: building ${what}KVM for $krel (Linux $kver) against $KDIR (log: $log)"
 if ! make -C "$KDIR" M="$src/arch/x86/kvm" -j"$(nproc)" CONFIG_KVM_EXITSTAT="$exitstat" modules >"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -40 >&2
