@@ -31,11 +31,19 @@ archive_apt || exit 2
 sources=$(for s in "$release" "$release-security"; do archive_source_line "$s"; done)
 grep -q . <<<"$sources" || die 2 "no Debian URI to make a $release root from"
 
+# How this machine reaches the archive, beyond its URIs: a mirror that
+# serves a snapshot needs apt told not to judge its Release files' dates,
+# and a user's machine on that mirror would have the same setting.
+aptconf=$(apt-config dump | grep -E '^Acquire::Check-(Valid-Until|Date) ' || true)
 root=$(mktemp -d "${TMPDIR:-/tmp}/kvm-exitstat-$release.XXXXXX")
 cleanup() { [ "${KEEP:-0}" = 1 ] && echo "as-newcomer: the root stays in $root" >&2 || rm -rf "$root"; }
 trap cleanup EXIT
 echo "as-newcomer: mmdebstrap $release into $root" >&2
-echo "$sources" | mmdebstrap --variant=apt --mode=root "${MMDEBSTRAP_UNSAFE_IO[@]}" \
+opts=()
+while read -r key value; do
+	[ -n "$key" ] && opts+=("--aptopt=$key $value")
+done <<<"$aptconf"
+echo "$sources" | mmdebstrap --variant=apt --mode=root "${MMDEBSTRAP_UNSAFE_IO[@]}" "${opts[@]}" \
 	--include=git,make,ca-certificates "$release" "$root" - >"$root.log" 2>&1 ||
 	{ tail -n 20 "$root.log" >&2; die 2 "mmdebstrap $release failed (log: $root.log)"; }
 rm -f "$root.log"
