@@ -26,7 +26,7 @@ DEPS_BUILD := gcc make bc bison flex libelf-dev libssl-dev cpio pahole \
 DEPS_LAB := busybox-static qemu-system-x86 bochs bochsbios vgabios bochs-term \
 	isolinux syslinux-common xorriso cpuid kmod openssl procps
 # make deb, make deb-check and the cloud guest (in make check too).
-DEPS_DEB := debhelper dh-dkms dpkg-dev mmdebstrap cloud-image-utils e2fsprogs
+DEPS_DEB := build-essential debhelper dh-dkms dpkg-dev mmdebstrap cloud-image-utils e2fsprogs
 
 BUILD := build
 TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \

@@ -13,7 +13,7 @@ set -euo pipefail
 die() { echo "build-deb: $2" >&2; exit "$1"; }
 cd "$TOP"
 
-"$TOP/lab/deps.sh" debhelper dh-dkms dpkg-dev
+"$TOP/lab/deps.sh" build-essential debhelper dh-dkms dpkg-dev
 
 # One version: the tool's (tool/cli.h), which debian/changelog must repeat.
 deb_ver=$(hardware/deb-version.sh) || exit 2
