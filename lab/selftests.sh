@@ -115,6 +115,15 @@ scenario() {	# scenario FILE REPEAT NAME...
 	shift 2
 	cat >"$file" <<-EOS
 	#!/bin/sh
+	# L1 leaves tsc-early for tsc a second or so after boot, when it has
+	# refined the TSC's rate; a short run (one test re-run) would end
+	# before that, and the clock tests need the TSC itself.
+	w=0
+	while [ "\$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)" = tsc-early ] &&
+		[ \$w -lt 30 ]; do
+		sleep 1
+		w=\$((w + 1))
+	done
 	i=0
 	while [ \$i -lt $repeat ]; do
 		for t in $*; do
