@@ -25,14 +25,7 @@ set -uo pipefail
 stock=$EXITSTAT_CACHE/modules-stock-lab-$KVER
 off=$EXITSTAT_CACHE/modules-off-lab-$KVER
 ours=$KTREE/arch/x86/kvm
-pass=0 fail=0
-check() {	# check DESCRIPTION COMMAND...
-	if "${@:2}"; then
-		pass=$((pass + 1)) && echo "PASS: $1"
-	else
-		fail=$((fail + 1)) && echo "FAIL: $1"
-	fi
-}
+. "$TOP/tests/check-lib.sh"
 
 KDIR=$KTREE OUT=$off EXITSTAT=n "$TOP/hardware/build-modules.sh" || { echo "0 passed, 1 failed"; exit 1; }
 [ -f "$stock/kvm.ko" ] || KDIR=$KTREE OUT=$stock STOCK_KVM=1 "$TOP/hardware/build-modules.sh" >/dev/null

@@ -17,14 +17,7 @@ rm -rf "$out" && mkdir -p "$out"
 printf '#!/bin/sh\necho "lab: idling for good"\nexec sleep 1000000\n' >"$out/idle.sh"
 "$TOP/lab/initramfs.sh" "$out/initrd.gz" "$out/idle.sh" || exit 2
 kernel=$KTREE/arch/x86/boot/bzImage
-pass=0 fail=0
-check() {	# check DESCRIPTION COMMAND...
-	if "${@:2}"; then
-		pass=$((pass + 1)) && echo "PASS: $1"
-	else
-		fail=$((fail + 1)) && echo "FAIL: $1"
-	fi
-}
+. "$TOP/tests/check-lib.sh"
 lines() { grep -ac -- "$2" "$1"; }	# lines FILE PATTERN: how many match
 
 # The host's clock: 15 s without CPU time or output is a stall here.
